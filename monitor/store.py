@@ -1,0 +1,227 @@
+"""The DuckDB store: schema, connections and first-time initialisation.
+
+Connections are short-lived (open, work, close) so that a load from the CLI and the running app can take
+turns on the same file; when another process holds the file lock we retry for ``LOCK_TIMEOUT_S`` and then
+say so in German. Within one process a lock serialises writers. Every table and view is defined here.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from . import config
+from .datasets import DATASETS, Dataset
+
+SCHEMA_VERSION = "1"
+
+_write_lock = threading.RLock()
+
+
+class StoreBusy(RuntimeError):
+    """The database file stayed locked by another process for longer than the timeout."""
+
+
+def _data_table_ddl(ds: Dataset) -> str:
+    cols = ",\n  ".join(f"{c.field} {c.sql_type}{' NOT NULL' if c.required else ''}" for c in ds.columns)
+    return f"""
+CREATE TABLE IF NOT EXISTS {ds.table} (
+  batch_id INTEGER NOT NULL,
+  source_sheet VARCHAR,
+  source_row INTEGER,
+  {cols},
+  superseded_by INTEGER
+);
+-- the rows in force: from active batches and not replaced by a later batch
+CREATE OR REPLACE VIEW {ds.table}_current AS
+  SELECT t.* FROM {ds.table} t JOIN batches b USING (batch_id)
+  WHERE b.status = 'active' AND t.superseded_by IS NULL;
+"""
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
+CREATE TABLE IF NOT EXISTS batches (
+  batch_id INTEGER PRIMARY KEY,
+  kind VARCHAR NOT NULL,            -- data | population | targets | boundaries
+  dataset VARCHAR,                  -- shelters | counselling | police for kind = data
+  file_name VARCHAR NOT NULL,
+  sha256 VARCHAR NOT NULL,
+  sheet VARCHAR,
+  rows INTEGER NOT NULL,
+  quarters VARCHAR[],
+  regions VARCHAR[],
+  user_name VARCHAR NOT NULL,
+  loaded_at TIMESTAMP NOT NULL,
+  status VARCHAR NOT NULL,          -- active | undone
+  replaced_rows INTEGER NOT NULL DEFAULT 0,
+  is_demo BOOLEAN NOT NULL DEFAULT FALSE,
+  undone_at TIMESTAMP,
+  undone_by VARCHAR,
+  note VARCHAR
+);
+CREATE TABLE IF NOT EXISTS regions (
+  ags VARCHAR NOT NULL,
+  level VARCHAR NOT NULL,           -- bund | land | kreis
+  name VARCHAR NOT NULL,
+  short_name VARCHAR NOT NULL,
+  region_type VARCHAR NOT NULL,
+  land_ags VARCHAR NOT NULL,
+  valid_from DATE,                  -- NULL: since before the monitor's first quarter
+  valid_to DATE,                    -- NULL: still valid
+  PRIMARY KEY (ags, level)
+);
+CREATE TABLE IF NOT EXISTS population (
+  ags VARCHAR NOT NULL,
+  reference_date DATE NOT NULL,
+  basis VARCHAR NOT NULL,           -- e.g. 'Zensus 2022'
+  total BIGINT NOT NULL,
+  female BIGINT,
+  male BIGINT,
+  source VARCHAR NOT NULL,
+  batch_id INTEGER                  -- NULL for the shipped default
+);
+CREATE TABLE IF NOT EXISTS targets (
+  target_id VARCHAR NOT NULL,
+  indicator VARCHAR NOT NULL,
+  variant VARCHAR,
+  denominator VARCHAR NOT NULL,     -- population_total | population_female
+  per_population INTEGER NOT NULL,
+  value DOUBLE NOT NULL,
+  factor DOUBLE NOT NULL,
+  unit_de VARCHAR, unit_en VARCHAR,
+  label_de VARCHAR NOT NULL, label_en VARCHAR,
+  source VARCHAR NOT NULL,
+  valid_from DATE NOT NULL,
+  land_ags VARCHAR,                 -- NULL: all Länder; else a Land's own target
+  batch_id INTEGER                  -- NULL for the shipped default
+);
+-- population rows in force: shipped default plus active loaded vintages
+CREATE OR REPLACE VIEW population_current AS
+  SELECT p.* FROM population p LEFT JOIN batches b USING (batch_id)
+  WHERE p.batch_id IS NULL OR b.status = 'active';
+CREATE OR REPLACE VIEW targets_current AS
+  SELECT t.* FROM targets t LEFT JOIN batches b USING (batch_id)
+  WHERE t.batch_id IS NULL OR b.status = 'active';
+""" + "".join(_data_table_ddl(ds) for ds in DATASETS.values())
+
+POPULATION_SOURCE = (
+    "Statistische Ämter des Bundes und der Länder, Regionalstatistik 12411-02-03-4, "
+    "Stichtag 31.12.2023 (Basis Zensus 2022), dl-de/by-2-0"
+)
+
+
+def _open(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + config.LOCK_TIMEOUT_S
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreBusy(
+                    f"Die Datenbank {path} wird gerade von einem anderen Vorgang benutzt "
+                    f"(z. B. einem laufenden Ladevorgang). Bitte in einer Minute erneut versuchen."
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+@contextmanager
+def connect(path: Path | str | None = None, *, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the store, initialised on first use; writers are serialised within the process."""
+    path = Path(path) if path else config.db_path()
+    if not path.exists() or write:
+        lock = _write_lock
+    else:
+        lock = None
+    if lock:
+        lock.acquire()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = _open(path)
+        try:
+            ensure_initialised(con)
+            yield con
+        finally:
+            con.close()
+    finally:
+        if lock:
+            lock.release()
+
+
+def ensure_initialised(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schema and load shipped reference data (regions, population, targets) if missing."""
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchone()[0]
+    if has_meta and con.execute("SELECT count(*) FROM meta WHERE key = 'initialised'").fetchone()[0]:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(SCHEMA)
+        _load_reference(con)
+        con.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?), ('initialised', ?)",
+            [SCHEMA_VERSION, datetime.now().isoformat(timespec="seconds")],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(config.REFERENCE_DIR / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
+    regions = _read_csv("regions.csv")
+    con.executemany(
+        "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [r["ags"], r["level"], r["name"], r["short_name"], r["region_type"], r["land_ags"],
+             r["valid_from"] or None, r["valid_to"] or None]
+            for r in regions
+        ],
+    )
+    pop_rows = []
+    for name in ("laender_population_2023-12-31.csv", "kreise_population_2023-12-31.csv"):
+        for r in _read_csv(name):
+            pop_rows.append([
+                r["ags"], r["reference_date"], r["basis"], int(r["population_total"]),
+                int(r["population_female"]), int(r["population_male"]), POPULATION_SOURCE,
+            ])
+    con.executemany("INSERT INTO population VALUES (?, ?, ?, ?, ?, ?, ?, NULL)", pop_rows)
+    targets = _read_csv("targets.csv")
+    con.executemany(
+        "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+        [
+            [t["target_id"], t["indicator"], t["variant"] or None, t["denominator"], int(t["per_population"]),
+             float(t["value"]), float(t["factor"]), t["unit_de"], t["unit_en"], t["label_de"], t["label_en"],
+             t["source"], t["valid_from"], t["land_ags"] or None]
+            for t in targets
+        ],
+    )
+
+
+def data_version(path: Path | str | None = None) -> tuple:
+    """A cheap fingerprint that changes with every load or undo; the app keys its caches on it."""
+    path = Path(path) if path else config.db_path()
+    if not path.exists():
+        return (str(path), 0, 0)
+    st = path.stat()
+    wal = path.with_suffix(path.suffix + ".wal")
+    wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
+    return (str(path), st.st_mtime_ns, wal_mtime)
