@@ -7,7 +7,6 @@ say so in German. Within one process a lock serialises writers. Every table and 
 
 from __future__ import annotations
 
-import csv
 import threading
 import time
 from contextlib import contextmanager
@@ -164,8 +163,8 @@ def ensure_initialised(con: duckdb.DuckDBPyConnection) -> None:
     """Create schema and load shipped reference data (regions, population, targets) if missing."""
     has_meta = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()[0]
-    if has_meta and con.execute("SELECT count(*) FROM meta WHERE key = 'initialised'").fetchone()[0]:
+    ).fetchall()[0][0]
+    if has_meta and con.execute("SELECT count(*) FROM meta WHERE key = 'initialised'").fetchall()[0][0]:
         return
     con.execute("BEGIN TRANSACTION")
     try:
@@ -181,39 +180,31 @@ def ensure_initialised(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with open(config.REFERENCE_DIR / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
 def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    regions = _read_csv("regions.csv")
-    con.executemany(
-        "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            [r["ags"], r["level"], r["name"], r["short_name"], r["region_type"], r["land_ags"],
-             r["valid_from"] or None, r["valid_to"] or None]
-            for r in regions
-        ],
-    )
-    pop_rows = []
+    """Regions, population and targets from the shipped CSV files, each in one statement."""
+    ref = config.REFERENCE_DIR
+
+    def csv_(name: str) -> str:
+        # all columns as text: AGS keep their leading zeros; the casts below say what each column is
+        return f"read_csv('{(ref / name).as_posix()}', header = true, all_varchar = true)"
+
+    con.execute(f"""
+        INSERT INTO regions
+        SELECT ags, level, name, short_name, region_type, land_ags,
+               nullif(valid_from, '')::DATE, nullif(valid_to, '')::DATE
+        FROM {csv_('regions.csv')}""")
     for name in ("laender_population_2023-12-31.csv", "kreise_population_2023-12-31.csv"):
-        for r in _read_csv(name):
-            pop_rows.append([
-                r["ags"], r["reference_date"], r["basis"], int(r["population_total"]),
-                int(r["population_female"]), int(r["population_male"]), POPULATION_SOURCE,
-            ])
-    con.executemany("INSERT INTO population VALUES (?, ?, ?, ?, ?, ?, ?, NULL)", pop_rows)
-    targets = _read_csv("targets.csv")
-    con.executemany(
-        "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-        [
-            [t["target_id"], t["indicator"], t["variant"] or None, t["denominator"], int(t["per_population"]),
-             float(t["value"]), float(t["factor"]), t["unit_de"], t["unit_en"], t["label_de"], t["label_en"],
-             t["source"], t["valid_from"], t["land_ags"] or None]
-            for t in targets
-        ],
-    )
+        con.execute(f"""
+            INSERT INTO population
+            SELECT ags, reference_date::DATE, basis, population_total::BIGINT, population_female::BIGINT,
+                   population_male::BIGINT, ?, NULL
+            FROM {csv_(name)}""", [POPULATION_SOURCE])
+    con.execute(f"""
+        INSERT INTO targets
+        SELECT target_id, indicator, nullif(variant, ''), denominator, per_population::INTEGER, value::DOUBLE,
+               factor::DOUBLE, unit_de, unit_en, label_de, label_en, source, valid_from::DATE,
+               nullif(land_ags, ''), NULL
+        FROM {csv_('targets.csv')}""")
 
 
 def data_version(path: Path | str | None = None) -> tuple:
