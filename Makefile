@@ -20,7 +20,7 @@ $(DB): | $(STAMP)
 	IK_MONITOR_DB=$(DB) $(PY) -m etl demo
 
 run: $(STAMP) $(DB)
-	IK_MONITOR_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true
+	IK_MONITOR_DB=$(DB) $(PY) -m ui.serve --server.port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadgroup -q

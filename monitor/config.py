@@ -9,7 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
-BOUNDARIES_DIR = DATA_DIR / "boundaries"
+# where `python -m etl boundaries` writes the simplified GeoJSON the maps read
+BOUNDARIES_DIR = Path(os.environ.get("IK_MONITOR_BOUNDARIES") or DATA_DIR / "boundaries")
 
 DB_ENV = "IK_MONITOR_DB"
 DEFAULT_DB = DATA_DIR / "monitor.duckdb"

@@ -1,0 +1,118 @@
+"""``python -m monitor indicators``: German table, JSON, public mode, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.fixture_db import build_fixture_db
+from monitor.catalogue import CATALOGUE
+from monitor.cli import main
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def fixture_file(tmp_path_factory):
+    return build_fixture_db(tmp_path_factory.mktemp("cli") / "monitor.duckdb")
+
+
+@pytest.fixture
+def fixture(fixture_file, monkeypatch):
+    """The fixture database as the default store (the CLI only reads it)."""
+    monkeypatch.setenv("IK_MONITOR_DB", str(fixture_file))
+    return fixture_file
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_german_table(fixture, capsys):
+    code, out, err = run(capsys, "indicators", "--region", "03404", "--period", "2025-Q2")
+    assert code == 0 and err == ""
+    assert out.startswith("Osnabrück, kreisfreie Stadt (03404) – 2. Quartal 2025")
+    assert "Stichtag 31.12.2023, Basis Zensus 2022" in out
+    assert "Meldestand Schutzunterkünfte: 1 von 1 Einrichtungen gemeldet" in out
+    line = next(x for x in out.splitlines() if x.strip().startswith("Schutzplätze (Plätze"))
+    assert line.split()[-3:] == ["Plätze", "41", "17"]  # value, unit, target, gap
+    assert "Schutz und Unterstützung" in out and "Strafverfolgung und Kooperation" in out
+
+
+def test_json_output(fixture, capsys):
+    code, out, _ = run(capsys, "indicators", "--region", "00", "--period", "2025", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"region", "region_name", "period", "population", "indicators"}
+    assert data["region"] == "00" and data["region_name"] == "Deutschland" and data["period"] == "2025"
+    assert data["population"]["total"] == 83_456_045
+    assert [i["id"] for i in data["indicators"]] == list(CATALOGUE)
+    assert {i["id"]: i["value"] for i in data["indicators"]}["shelter_places"] == 144
+
+
+def test_public_mode_suppresses_small_numbers(fixture, capsys):
+    _, plain, _ = run(capsys, "indicators", "--region", "03459", "--period", "2025-Q2")
+    _, public, _ = run(capsys, "indicators", "--region", "03459", "--period", "2025-Q2", "--public")
+    admissions = [line for line in plain.splitlines() if "Aufnahmen von Frauen" in line][0]
+    assert admissions.split()[-2] == "2"
+    admissions = [line for line in public.splitlines() if "Aufnahmen von Frauen" in line][0]
+    assert "< 3" in admissions
+    rate = [line for line in public.splitlines() if line.strip().startswith("Weiterleitungsquote")][0]
+    assert " – " in rate
+    _, js, _ = run(capsys, "indicators", "--region", "03459", "--period", "2025-Q2", "--public", "--json")
+    values = {i["id"]: i["value"] for i in json.loads(js)["indicators"]}
+    assert values["shelter_admissions_women"] is None and values["police_callouts"] == 8
+
+
+def test_variant(fixture, capsys):
+    _, out, _ = run(capsys, "indicators", "--region", "00", "--period", "2025-Q2", "--json",
+                    "--variant", "WAVE/EIGE")
+    shelter = next(i for i in json.loads(out)["indicators"] if i["id"] == "shelter_places")
+    assert shelter["target"]["id"] == "shelter_places_wave"
+    assert shelter["target"]["needed"] == round((8_008_135 + 702_655) / 10_000)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--region", "99999", "--period", "2025-Q2"], "Unbekannte Region „99999“"),
+    (["--region", "03404", "--period", "2025-Q5"], "weder ein Quartal"),
+    (["--region", "Osnabrück", "--period", "2025"], "mehrdeutig"),
+    (["--region", "Nirgendwo", "--period", "2025"], "Unbekannte Region"),
+])
+def test_wrong_input_exits_2_with_a_german_message(fixture, capsys, argv, message):
+    code, out, err = run(capsys, "indicators", *argv)
+    assert code == 2 and out == ""
+    assert message in err and err.startswith("Fehler:")
+
+
+def test_a_kreis_name_that_is_unambiguous(fixture, capsys):
+    code, out, _ = run(capsys, "indicators", "--region", "Dortmund", "--period", "2025-Q2")
+    assert code == 0 and out.startswith("Dortmund, kreisfreie Stadt (05913)")
+
+
+def test_missing_arguments_exit_2(db_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["indicators", "--period", "2025"])
+    assert exc.value.code == 2
+    assert "Fehler:" in capsys.readouterr().err
+
+
+def test_status(fixture, capsys):
+    code, out, _ = run(capsys, "status")
+    assert code == 0 and "shelters: letztes Quartal 2025-Q2" in out and "Demo-Daten: nein" in out
+
+
+def test_python_dash_m(fixture):
+    env = {**os.environ, "PYTHONPATH": ROOT}
+    done = subprocess.run([sys.executable, "-m", "monitor", "indicators", "--region", "03", "--period", "2025-Q2",
+                           "--json"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["region_name"] == "Niedersachsen"
+    bad = subprocess.run([sys.executable, "-m", "monitor", "indicators", "--region", "7", "--period", "2025"],
+                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert bad.returncode == 2 and "Unbekannte Region" in bad.stderr
