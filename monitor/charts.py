@@ -708,13 +708,15 @@ def stacked_bars(
 
 @dataclass(frozen=True)
 class ChainStep:
-    """One step of the intervention chain; ``share_of_previous`` False for a step that is not a subset
-    of the one before (e.g. turn-aways, which count requests)."""
+    """One step of the intervention chain. ``share_of_previous``: print the step's share of the step before
+    (only where it really is a subset of it; callers with their own rates put them in ``note`` instead).
+    ``beside``: a figure shown beside the chain rather than as a step of it (turn-aways count requests)."""
 
     label: str
     value: float | int | str | None
     note: str = ""
     share_of_previous: bool = True
+    beside: bool = False
 
 
 def chain_chart(
@@ -748,9 +750,10 @@ def chain_chart(
             texts.append(text)
         if s.share_of_previous:
             prev = None if math.isnan(v) else v
-    colours = [ACTUAL_COLOUR if s.share_of_previous else HIGHLIGHT_COLOUR for s in items]
+    colours = [HIGHLIGHT_COLOUR if s.beside else ACTUAL_COLOUR for s in items]
     fig = go.Figure(go.Bar(
-        y=labels[::-1], x=[None if math.isnan(v) else v for v in numbers][::-1], orientation="h",
+        # a missing step is a zero-length bar so that its "keine Daten" label still stands at the axis
+        y=labels[::-1], x=[0 if math.isnan(v) else v for v in numbers][::-1], orientation="h",
         marker=dict(color=colours[::-1]), text=texts[::-1], textposition="outside", cliponaxis=False,
         textfont=dict(size=12, color=TEXT_COLOUR), hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False,
     ))
@@ -838,8 +841,10 @@ def choropleth(
     has_value = numbers.notna()
     lo, hi = _colour_range(list(numbers), zmin, zmax, target)
     fig = go.Figure()
+    # each trace carries only its own features: the figure (sent to the browser on every run) stays small
     fig.add_trace(go.Choropleth(
-        geojson=geojson, featureidkey="properties.ags", locations=locs[has_value].tolist(),
+        geojson=geo.subset(geojson, ags=locs[has_value].tolist()), featureidkey="properties.ags",
+        locations=locs[has_value].tolist(),
         z=numbers[has_value].tolist(), zmin=lo, zmax=hi, colorscale=COLORSCALE,
         marker=dict(line=dict(color="white", width=0.6)), colorbar=_colourbar(unit),
         hovertemplate=[f"{n}: {format_number(v, decimals, unit, language)}<extra></extra>"
@@ -857,7 +862,8 @@ def choropleth(
         if not locations:
             continue
         fig.add_trace(go.Choropleth(
-            geojson=geojson, featureidkey="properties.ags", locations=locations, z=[1] * len(locations),
+            geojson=geo.subset(geojson, ags=locations), featureidkey="properties.ags", locations=locations,
+            z=[1] * len(locations),
             colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True, name=label,
             marker=dict(line=dict(color="white", width=0.6)),
             hovertemplate=[f"{name_of.get(a) or feature_names.get(a, a)}: "
@@ -865,7 +871,8 @@ def choropleth(
         ))
     if highlight:
         fig.add_trace(go.Choropleth(
-            geojson=geojson, featureidkey="properties.ags", locations=[highlight], z=[1],
+            geojson=geo.subset(geojson, ags=[highlight]), featureidkey="properties.ags", locations=[highlight],
+            z=[1],
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, showlegend=False,
             marker=dict(line=dict(color=TEXT_COLOUR, width=2.5)), hoverinfo="skip",
         ))

@@ -7,7 +7,7 @@ There is no second list of columns anywhere in the project.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Column kinds. ``count``: non-negative whole number; ``decimal``: non-negative number.
 QUARTER, AGS, ID, CATEGORY, COUNT, DECIMAL = "quarter", "ags", "id", "category", "count", "decimal"

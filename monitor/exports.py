@@ -20,6 +20,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .charts import format_stand
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER_ROW = 6  # 1-based row of the column headers in the XLSX data sheet; pandas: skiprows=HEADER_ROW - 1
 CSV_SEPARATOR = ";"
@@ -92,19 +94,6 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return text.encode("utf-8-sig")
 
 
-def _format_date(stand: Any, language: str) -> str:
-    if stand is None or stand == "":
-        return "–"
-    if isinstance(stand, str):
-        try:
-            stand = date.fromisoformat(stand[:10])
-        except ValueError:
-            return stand
-    if isinstance(stand, datetime):
-        stand = stand.date()
-    return stand.strftime("%d.%m.%Y") if language == "de" else stand.isoformat()
-
-
 def _float_format(decimals: int) -> str:
     return INT_FORMAT if decimals <= 0 else INT_FORMAT + "." + "0" * decimals
 
@@ -148,7 +137,7 @@ def to_xlsx_bytes(
     ws = wb.active
     ws.title = _sheet_title(sheet_name)
     source_line = f"{'Quelle' if de else 'Source'}: {source or '–'}"
-    stand_line = f"{'Stand' if de else 'As of'}: {_format_date(stand, language)}"
+    stand_line = f"{'Stand' if de else 'As of'}: {format_stand(stand, language)}"
     demo_line = (DEMO_NOTE_DE if de else DEMO_NOTE_EN) if is_demo else ""
     block = [title, source_line, stand_line, demo_line or note]
     for row, text in enumerate(block, start=1):
@@ -202,7 +191,7 @@ def to_xlsx_bytes(
     rows = [
         ("Titel" if de else "Title", title),
         ("Quelle" if de else "Source", source),
-        ("Stand" if de else "As of", _format_date(stand, language)),
+        ("Stand" if de else "As of", format_stand(stand, language)),
         ("Demodaten" if de else "Demo data", ("ja" if de else "yes") if is_demo else ("nein" if de else "no")),
         ("Hinweis" if de else "Note", note),
         ("Erstellt mit" if de else "Made with", "IK-Monitor"),

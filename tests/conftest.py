@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,21 @@ def db_path(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "monitor.duckdb"
     monkeypatch.setenv("IK_MONITOR_DB", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def initialised_db(tmp_path_factory) -> Path:
+    """One store initialised with the shipped reference data, for tests to copy."""
+    from monitor import store
+
+    path = tmp_path_factory.mktemp("initialised") / "monitor.duckdb"
+    with store.connect(path):
+        pass
+    return path
+
+
+@pytest.fixture
+def initialised_copy(db_path, initialised_db) -> Path:
+    """``db_path`` holding a fresh copy of the initialised store (cheaper than initialising again)."""
+    shutil.copyfile(initialised_db, db_path)
+    return db_path

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,19 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
-@pytest.fixture(scope="module")
-def initialised_db(tmp_path_factory) -> Path:
-    """One initialised database per module, copied for each test (initialising takes most of a second)."""
-    path = tmp_path_factory.mktemp("template") / "monitor.duckdb"
-    with store.connect(path):
-        pass
-    return path
-
-
-@pytest.fixture(autouse=True)
-def fresh_db(db_path, initialised_db) -> Path:
-    shutil.copyfile(initialised_db, db_path)
-    return db_path
+pytestmark = pytest.mark.usefixtures("initialised_copy")
 
 
 def shelters_xlsx(path: Path, rows: list[list]) -> Path:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -109,19 +107,7 @@ def snapshot() -> dict[str, list[tuple]]:
 FACILITIES = ("NI-FH-001", "NI-FH-002", "NI-FH-003")
 
 
-@pytest.fixture(scope="module")
-def initialised_db(tmp_path_factory) -> Path:
-    """One initialised database per module, copied for each test (initialising takes most of a second)."""
-    path = tmp_path_factory.mktemp("template") / "monitor.duckdb"
-    with store.connect(path):
-        pass
-    return path
-
-
-@pytest.fixture(autouse=True)
-def fresh_db(db_path, initialised_db) -> Path:
-    shutil.copyfile(initialised_db, db_path)
-    return db_path
+pytestmark = pytest.mark.usefixtures("initialised_copy")
 
 
 def test_load_writes_batch_record_and_rows(db_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -20,21 +19,7 @@ DESTATIS = SHARED / "reference" / "destatis" / "04-kreise_gebietsstand_2023-12-3
 SHIPPED_KREISE = config.REFERENCE_DIR / "kreise_population_2023-12-31.csv"
 
 
-@pytest.fixture(scope="module")
-def initialised_db(tmp_path_factory) -> Path:
-    """One initialised store per module; tests get a copy (initialising takes about a second)."""
-    path = tmp_path_factory.mktemp("store") / "initialised.duckdb"
-    with store.connect(path):
-        pass
-    return path
-
-
-@pytest.fixture
-def db_path(initialised_db, tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "monitor.duckdb"
-    shutil.copyfile(initialised_db, path)
-    monkeypatch.setenv("IK_MONITOR_DB", str(path))
-    return path
+pytestmark = pytest.mark.usefixtures("initialised_copy")
 
 
 def _codes(problems) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -25,21 +24,7 @@ BW_ROW = {
 }
 
 
-@pytest.fixture(scope="module")
-def initialised_db(tmp_path_factory) -> Path:
-    """One initialised store per module; tests get a copy (initialising takes about a second)."""
-    path = tmp_path_factory.mktemp("store") / "initialised.duckdb"
-    with store.connect(path):
-        pass
-    return path
-
-
-@pytest.fixture
-def db_path(initialised_db, tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "monitor.duckdb"
-    shutil.copyfile(initialised_db, path)
-    monkeypatch.setenv("IK_MONITOR_DB", str(path))
-    return path
+pytestmark = pytest.mark.usefixtures("initialised_copy")
 
 
 def _csv(path: Path, rows: list[dict], delimiter: str = ",") -> Path:

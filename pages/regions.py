@@ -1,0 +1,346 @@
+"""Regionen — one indicator across the Kreise of a Land, all Kreise or the 16 Länder: map, ranked table with
+eight-quarter sparklines and target attainment, and a comparison of up to five regions over time."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from monitor import catalogue, charts, config, geo, privacy
+from monitor.periods import Quarter, quarter_range
+from monitor.regions import GERMANY
+from ui import components as c
+from ui import data
+from ui.i18n import lang, pick
+from ui.state import region_label, region_options
+
+DEFAULT_INDICATOR = "shelter_coverage_pct"
+SPARK_QUARTERS = 8
+MAX_COMPARE = 5
+# Per-capita figures whose target follows from a capacity target with the same denominator (per 10,000).
+PER_10K_TARGET = {"shelter_places_per_10k": "shelter_places"}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def figure(builder: str, boundaries: tuple | None, *args, **kwargs) -> go.Figure:
+    """A chart from ``monitor.charts``, built once per input: building plotly figures dominates a warm run.
+
+    ``boundaries`` = (level, land, file mtime) stands in for the GeoJSON, so the large dict is not hashed.
+    """
+    if boundaries is not None:
+        shapes = geo.load_boundaries(boundaries[0])
+        args = (geo.subset(shapes, land=boundaries[1]) if boundaries[1] else shapes, *args)
+    return getattr(charts, builder)(*args, **kwargs)
+
+
+def code(hint: str) -> str:
+    """An install hint with its command set as code."""
+    text, _, command = hint.partition(": ")
+    return f"{text}: `{command}`"
+
+
+view = st.session_state["view"]
+regions = data.regions()
+language = lang()
+when = c.period_text(view)
+
+st.title(pick("Regionen im Vergleich", "Regions compared"))
+st.caption(pick(
+    "Eine Kennzahl für alle Kreise eines Landes, alle Kreise Deutschlands oder die 16 Länder: Karte, "
+    "Rangfolge mit Verlauf der letzten acht Quartale und Vergleich ausgewählter Regionen über die Zeit.",
+    "One indicator for the Kreise of a Land, all Kreise of Germany or the 16 Länder: map, ranking with the "
+    "last eight quarters, and selected regions compared over time.",
+))
+
+# --- choices ---------------------------------------------------------------------------------------------
+
+ids = catalogue.ids()
+land_ags = view.region.land_ags if view.region.level in ("kreis", "land") else None
+land = regions.get(land_ags) if land_ags else None
+scopes = (["land"] if land else []) + ["kreise", "laender"]
+if st.session_state.get("regions_scope") not in scopes:
+    st.session_state["regions_scope"] = "land" if land else "laender"
+scope_names = {
+    "land": f"Kreise in {land.name}" if land else "",
+    "kreise": pick("alle Kreise", "all Kreise"),
+    "laender": "Länder",
+}
+col_ind, col_scope = st.columns([1, 1])
+# labels computed now: a format_func must not depend on the language at a later call
+indicator_names = {i: f"{c.label(i)} ({c.unit(i)})" for i in ids}
+ind_id = col_ind.selectbox(
+    pick("Kennzahl", "Indicator"), ids, index=ids.index(DEFAULT_INDICATOR), key="regions_indicator",
+    format_func=indicator_names.get,
+)
+scope = col_scope.segmented_control(
+    pick("Vergleich über", "Compare across"), scopes, key="regions_scope", required=True,
+    format_func=scope_names.get,
+)
+ind = catalogue.get(ind_id)
+label, unit = c.label(ind_id), c.unit(ind_id)
+formula = pick(ind.formula_de, ind.formula_en)
+caveat = pick(ind.caveat_de, ind.caveat_en)
+
+level = "land" if scope == "laender" else "kreis"
+scope_ags = land_ags if scope == "land" else GERMANY
+where = {"land": scope_names["land"], "kreise": pick("Kreise in Deutschland", "Kreise in Germany"),
+         "laender": "Länder"}[scope]
+if view.region.level == "kreis" and level == "kreis":
+    highlight = view.ags
+elif level == "land" and land_ags:
+    highlight = land_ags
+else:
+    highlight = None
+across_laender = scope != "land"
+
+# --- the figures -----------------------------------------------------------------------------------------
+
+scope_report = data.report(scope_ags, view.period, view.variant)
+table = data.table(level, view.period, variant=view.variant)
+if scope == "land":
+    table = table[table["land_ags"] == land_ags].reset_index(drop=True)
+
+values = pd.to_numeric(table[ind_id], errors="coerce").astype("float64")
+mask = privacy.suppression_mask(table, ind_id) if view.public else pd.Series(False, index=table.index)
+public_values = values.mask(mask)
+events = table[ind.events] if ind.events else pd.Series([None] * len(table), index=table.index)
+shown = [privacy.display_value(ind_id, v, e, public=view.public) for v, e in zip(values, events)]
+
+
+def target_pair(target: str) -> tuple[str, str]:
+    """The capacity and the need indicator that one target compares (e.g. places and places needed)."""
+    members = [i for i in catalogue.CATALOGUE.values() if i.target == target]
+    actual = next(i.id for i in members if i.kind == "capacity")
+    needed = next(i.id for i in members if i.kind == "need")
+    return actual, needed
+
+
+attainment = None
+if ind.target:
+    actual_id, needed_id = target_pair(ind.target)
+    needed = pd.to_numeric(table[needed_id], errors="coerce").astype("float64")
+    attainment = pd.to_numeric(table[actual_id], errors="coerce").astype("float64") / needed.where(needed > 0) * 100
+
+# The line the map and the trend measure against: 100 % for coverage, the per-10,000 yardstick where it exists.
+target_value, target_label, target_info = None, "", None
+if ind.kind == "rate" and ind.target:
+    target_info = scope_report.values[ind_id].target
+    target_value, target_label = 100.0, pick("Soll = 100 %", "target = 100 %")
+elif ind_id in PER_10K_TARGET:
+    target_info = scope_report.values[PER_10K_TARGET[ind_id]].target
+    if target_info is not None and target_info.denominator == "population_total":
+        target_value = target_info.value * target_info.factor * 10_000 / target_info.per_population
+        target_label = pick(f"Soll {charts.format_number(target_value, 1)} je 10.000",
+                            f"target {charts.format_number(target_value, 1, language='en')} per 10,000")
+elif ind.target:
+    target_info = scope_report.values[ind_id].target
+style = c.style((ind.dataset,), scope_report, target_info.source if target_info else None)
+
+# --- sparklines: one cached table per quarter, not a query per region -------------------------------------
+
+available = {p for p in data.periods() if "-Q" in p}
+last_q = view.period.last
+spark_quarters = [str(q) for q in quarter_range(Quarter(last_q.year - 2, last_q.q).next(), last_q)
+                  if str(q) in available][-SPARK_QUARTERS:]
+spark_cols = {}
+for q in spark_quarters:
+    qt = data.table(level, q, variant=view.variant)
+    qv = pd.to_numeric(qt[ind_id], errors="coerce").astype("float64")
+    if view.public:
+        qv = qv.mask(privacy.suppression_mask(qt, ind_id))
+    spark_cols[q] = qv.set_axis(qt["ags"])
+spark_wide = pd.DataFrame(spark_cols, index=table["ags"], columns=spark_quarters, dtype="float64")
+# Streamlit's LineChartColumn cannot draw a line with gaps, and a gap must not become 0: rows with a gap get none.
+complete = spark_wide.notna().all(axis=1)
+spark = {ags: vals if ok else [] for ags, vals, ok in zip(spark_wide.index, spark_wide.values.tolist(), complete)}
+
+# --- map -------------------------------------------------------------------------------------------------
+
+subtitle = f"{unit} · {formula}"
+geo_level = "land" if level == "land" else "kreis"
+shapes_file = geo.boundaries_path(geo_level)
+shapes = geo.load_boundaries(geo_level)
+map_table = pd.DataFrame({
+    "ags": table["ags"], "name": table["name"], ind_id: public_values,
+})
+if shapes is not None:
+    fig = figure(
+        "choropleth", (geo_level, land_ags if scope == "land" else None, shapes_file.stat().st_mtime_ns), map_table,
+        value=ind_id, name="name",
+        title=charts.chart_title(label, where, view.period), subtitle=subtitle, unit=unit, decimals=ind.decimals,
+        highlight=highlight, target=target_value, target_label=target_label,
+        suppressed=mask if view.public else None, attribution=geo.attribution(),
+        height=640 if scope == "kreise" else 520, **style.kwargs(),
+    )
+    map_rows, map_shown = table, shown
+else:
+    laender = data.table("land", view.period, variant=view.variant)
+    l_values = pd.to_numeric(laender[ind_id], errors="coerce").astype("float64")
+    l_mask = privacy.suppression_mask(laender, ind_id) if view.public else pd.Series(False, index=laender.index)
+    fig = figure(
+        "tile_map", None, pd.DataFrame({"ags": laender["ags"], ind_id: l_values.mask(l_mask)}), value=ind_id,
+        title=charts.chart_title(label, "Länder", view.period), subtitle=subtitle, unit=unit,
+        decimals=ind.decimals, highlight=land_ags, target=target_value, target_label=target_label,
+        suppressed=l_mask if view.public else None, names={r.ags: r.name for r in regions.laender()},
+        **style.kwargs(),
+    )
+    l_events = laender[ind.events] if ind.events else [None] * len(laender)
+    map_rows = laender
+    map_shown = [privacy.display_value(ind_id, v, e, public=view.public) for v, e in zip(l_values, l_events)]
+
+
+def download_frame(rows: pd.DataFrame, shown_values: list[privacy.Shown]) -> pd.DataFrame:
+    """The map's data: numbers (withheld ones empty, with their mark), completeness and population basis."""
+    return pd.DataFrame({
+        "AGS": rows["ags"],
+        "Region": rows["name"],
+        f"{label} ({unit})": [s.value for s in shown_values],
+        pick("Hinweis", "Note"): [s.display if s.suppressed or s.value is None else "" for s in shown_values],
+        pick("Meldestand", "Reporting status"): rows[f"{ind.dataset}_completeness"],
+        pick("Einwohner:innen", "Population"): rows["population_total"],
+        pick("Frauen", "Women"): rows["population_female"],
+        pick("Stichtag Bevölkerung", "Population reference date"): rows["population_reference_date"],
+        pick("Basis", "Basis"): rows["population_basis"],
+    })
+
+
+c.chart(fig, view=view, indicator_id=ind_id, table=download_frame(map_rows, map_shown), key="regions_map")
+if shapes is None:
+    st.info(pick(
+        f"Keine Kreis- und Ländergrenzen installiert: die Karte zeigt die 16 Länder als Kacheln, die Tabelle "
+        f"darunter die gewählten Regionen. {code(geo.INSTALL_HINT_DE)} (Ordner mit den BKG-Shapefiles VG2500 "
+        f"oder deren ZIP-Datei).",
+        f"No Kreis or Land boundaries installed: the map shows the 16 Länder as tiles, the table below the "
+        f"chosen regions. {code(geo.INSTALL_HINT_EN)} (folder with the BKG VG2500 shapefiles or their zip file).",
+    ), icon=":material/map:")
+if caveat:
+    st.caption(f"**{pick('Hinweis', 'Note')}:** {caveat}")
+if target_info is not None:
+    st.caption(c.target_text(scope_report.values[ind_id] if ind.target else
+                             scope_report.values[PER_10K_TARGET[ind_id]]))
+if across_laender:
+    st.caption(f"**{pick('Vergleichbarkeit', 'Comparability')}:** "
+               + pick(catalogue._COMPARE, catalogue._COMPARE_EN))
+
+# --- ranked table ----------------------------------------------------------------------------------------
+
+st.subheader(pick(f"Rangfolge: {where}", f"Ranking: {where}"))
+# A count shown as "< 3" ranks between 3 and 0 (that reveals nothing more); withheld rates and gaps go last.
+small = mask & values.notna() & ind.count_like
+sort_key = public_values.mask(small, config.MIN_COUNT - 0.5)
+order = sort_key.sort_values(ascending=False, na_position="last", kind="stable").index
+col_region, col_value = "Region", f"{pick('Wert', 'Value')} ({unit})"
+col_spark = pick("Verlauf", "Trend")
+col_att = pick("Zielerreichung", "Target attainment")
+col_status, col_pop = pick("Meldestand", "Reporting status"), pick("Einwohner:innen", "Population")
+ranked = pd.DataFrame({
+    pick("Rang", "Rank"): [None] * len(table),
+    col_region: table["name"],
+    col_value: [s.display for s in shown],
+})
+if attainment is not None:
+    ranked[col_att] = attainment
+ranked[col_spark] = [spark[a] for a in table["ags"]]
+ranked[col_status] = table[f"{ind.dataset}_completeness"]
+ranked[col_pop] = [charts.format_number(v, 0, language=language) for v in table["population_total"]]
+ranked["AGS"] = table["ags"]
+ranked = ranked.loc[order].reset_index(drop=True)
+ranked[pick("Rang", "Rank")] = pd.array([i + 1 if pd.notna(public_values[j]) else None
+                                         for i, j in enumerate(order)], dtype="Int64")
+
+span = (f"{charts.quarter_label(spark_quarters[0], language)} – {charts.quarter_label(spark_quarters[-1], language)}"
+        if spark_quarters else "")
+columns = {
+    pick("Rang", "Rank"): st.column_config.NumberColumn(width="small", format="%d"),
+    "AGS": st.column_config.TextColumn(width="small"),
+    col_region: st.column_config.TextColumn(width=250),
+    col_value: st.column_config.TextColumn(
+        help=pick(f"{formula}. „k. A.“: keine Meldung.", f"{formula}. 'k. A.': not reported.")),
+    col_spark: st.column_config.LineChartColumn(
+        f"{col_spark} {span}", y_min=0,
+        help=pick("Quartalswerte der letzten acht Quartale, jede Zeile mit eigener Skala ab 0. Leer, wenn "
+                  "ein Quartal fehlt (keine Meldung) oder aus Datenschutzgründen zurückgehalten ist.",
+                  "Values of the last eight quarters, each row on its own scale from 0. Empty when a quarter "
+                  "is missing (not reported) or withheld for privacy.")),
+    col_status: st.column_config.TextColumn(width="medium"),
+}
+if attainment is not None:
+    columns[col_att] = st.column_config.ProgressColumn(
+        f"{col_att} (%)", min_value=0, max_value=100, format="%.0f %%",
+        help=pick("Ist in % des Solls; der Balken endet bei 100 %.", "Actual as % of target; the bar stops at 100 %."),
+    )
+st.dataframe(ranked, hide_index=True, column_config=columns, height=min(36 + 35 * len(ranked), 560),
+             placeholder="", key="regions_table")
+if shapes is None and scope != "laender":
+    c.data_downloads(download_frame(table, shown), stem=c.filename(view, ind_id).rsplit(".", 1)[0] + "_tabelle",
+                     title=charts.chart_title(label, where, view.period), key="regions_table_data")
+st.caption(pick(f"Meldestand und Bevölkerung: {scope_report.region_name}, {when}",
+                f"Reporting status and population: {scope_report.region_name}, {when}"))
+c.completeness_caption(scope_report.completeness, (ind.dataset,))
+c.population_caption(scope_report)
+c.privacy_note(view)
+
+# --- compare regions over time ---------------------------------------------------------------------------
+
+st.header(pick("Regionen vergleichen", "Compare regions"))
+default = [view.ags]
+if view.region.level == "kreis":
+    default.append(land_ags)
+if view.ags != GERMANY:
+    default.append(GERMANY)
+chosen = st.multiselect(
+    pick(f"Bis zu {MAX_COMPARE} Regionen (Name oder AGS eingeben)",
+         f"Up to {MAX_COMPARE} regions (type a name or AGS)"),
+    region_options(regions), default=default, max_selections=MAX_COMPARE,
+    format_func=lambda a: region_label(regions, a, language), key=f"regions_compare_{view.ags}",
+)
+
+
+def series_name(ags: str) -> str:
+    """Legend name: the short name, with the Kreis type where two Kreise share it (Osnabrück)."""
+    region = regions.get(ags)
+    if ags == GERMANY:
+        return pick("Deutschland", "Germany")
+    if region.level == "kreis" and len(regions.find_by_name(region.short_name)) > 1:
+        return region.label
+    return region.short_name
+
+
+if chosen:
+    frames, masks = {}, {}
+    for ags in chosen:
+        name = series_name(ags)
+        ts = data.series(ags, [ind_id], view.variant)
+        ts = ts[ts["quarter"] <= str(last_q)]
+        frames[name] = pd.to_numeric(ts.set_index("quarter")[ind_id], errors="coerce").astype("float64")
+        if view.public:
+            withheld = privacy.small_label() if ind.events is None else privacy.WITHHELD
+            masks[name] = privacy.suppression_mask(ts, ind_id).set_axis(ts["quarter"]).map(
+                {True: withheld, False: ""})
+    wide = pd.DataFrame(frames).sort_index()
+    suppressed = pd.DataFrame(masks).reindex(wide.index).fillna("") if view.public else None
+    first = charts.quarter_label(wide.index[0], language) if len(wide) else ""
+    fig = figure(
+        "trend_chart", None, wide, title=charts.chart_title(label, " / ".join(frames),
+                                       f"{first} – {charts.quarter_label(str(last_q), language)}"),
+        subtitle=f"{unit} · {pick('je Quartal', 'per quarter')} · {formula}", unit=unit, decimals=ind.decimals,
+        target=target_value, target_label=target_label, suppressed=suppressed,
+        emphasis=series_name(view.ags) if view.ags in chosen else None,
+        **style.kwargs(),
+    )
+    long = wide.rename_axis(pick("Quartal", "Quarter")).reset_index()
+    if view.public:
+        long = long.astype("object")
+        for name in frames:
+            marks = suppressed[name].to_numpy()
+            long[name] = [m if m else v for v, m in zip(long[name], marks)]
+    c.chart(fig, view=view, indicator_id=ind_id, table=long, key="regions_compare_chart")
+    st.caption(pick("Lücken in den Linien: keine Meldung für dieses Quartal – nicht null.",
+                    "Gaps in the lines: no report for that quarter – not zero."))
+    if len({a[:2] for a in chosen if a != GERMANY}) > 1:
+        st.caption(f"**{pick('Vergleichbarkeit', 'Comparability')}:** "
+                   + pick(catalogue._COMPARE, catalogue._COMPARE_EN))
+else:
+    st.info(pick("Regionen auswählen, um sie über die Zeit zu vergleichen.",
+                 "Choose regions to compare them over time."))

@@ -1,0 +1,98 @@
+"""End to end in headless Chromium: the real app on the fixture database, every page screenshotted.
+
+Fails on console errors, on uncaught page errors and on any request leaving localhost (fonts, CDNs, map
+tiles). Screenshots go to the test's temporary folder, or to ``IK_MONITOR_SCREENSHOTS`` when set.
+The boundaries are imported from the official BKG shapefiles in ../shared (the test is about that format).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser import chromium_page, streamlit_server, wait_for_app
+from tests.conftest import SHARED
+from tests.fixture_db import PERIOD, build_fixture_db
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PAGES = {
+    "": "Osnabrück",  # Übersicht is the default page at the root
+    "schutz": "Schutz",
+    "beratung": "Beratung",
+    "polizei": "Polizei",
+    "regionen": "Regionen",
+    "methodik": "Methodik",
+}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from etl.boundaries import import_boundaries
+
+    root = tmp_path_factory.mktemp("browser")
+    db = build_fixture_db(root / "monitor.duckdb", demo=True)
+    boundaries = root / "boundaries"
+    import_boundaries(SHARED / "geo" / "vg2500_2023-12-31_utm32s", out_dir=boundaries)
+    with streamlit_server(db, {"IK_MONITOR_BOUNDARIES": str(boundaries)}) as url:
+        yield url, root
+
+
+def _shots_dir(root: Path) -> Path:
+    out = Path(os.environ.get("IK_MONITOR_SCREENSHOTS") or root / "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def test_every_page_in_chromium(app):
+    url, root = app
+    shots = _shots_dir(root)
+    with chromium_page(height=2400) as (page, watch):
+        for path, title in PAGES.items():
+            page.goto(f"{url}/{path}?region=03404&period={PERIOD}")
+            wait_for_app(page)
+            assert title in page.locator('[data-testid="stMain"] h1').first.inner_text()
+            target = shots / f"{path or 'uebersicht'}.png"
+            page.screenshot(path=str(target))
+            assert target.stat().st_size > 20_000, f"{target.name} looks blank"
+        assert watch.external_requests == []
+        assert watch.page_errors == []
+        assert watch.console_errors == []
+
+
+def test_charts_carry_title_source_and_demo_mark(app):
+    url, _ = app
+    with chromium_page() as (page, watch):
+        page.goto(f"{url}/schutz?region=03241&period={PERIOD}")
+        wait_for_app(page)
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
+        chart = page.locator('[data-testid="stPlotlyChart"]').first.inner_text()
+        assert "Schutzplätze" in chart
+        assert "Quelle:" in chart and "Stand:" in chart
+        assert "DEMODATEN" in chart.upper()
+
+
+def test_map_draws_its_regions_offline(app):
+    url, _ = app
+    with chromium_page() as (page, watch):
+        # Niedersachsen has 45 Kreise; the map of its Kreise must draw every one of them
+        page.goto(f"{url}/regionen?region=03404&period={PERIOD}")
+        wait_for_app(page)
+        page.wait_for_function(
+            "() => document.querySelectorAll('path.choroplethlocation').length >= 45", timeout=60000)
+        assert watch.external_requests == []
+        assert watch.console_errors == []
+
+
+def test_link_reproduces_the_view_and_navigation_keeps_it(app):
+    url, _ = app
+    with chromium_page() as (page, watch):
+        page.goto(f"{url}/?region=03241&period={PERIOD}&mode=internal")
+        wait_for_app(page)
+        assert "Region Hannover" in page.locator("h1").first.inner_text()
+        page.get_by_role("link", name="Schutz").first.click()
+        wait_for_app(page)
+        assert "Region Hannover" in page.locator("h1").first.inner_text()
+        assert "region=03241" in page.url and "mode=internal" in page.url

@@ -1,0 +1,310 @@
+"""Building blocks the pages share: a chart with its data and downloads, key figures, target and completeness notes.
+
+Pages only arrange these; figures come from ``monitor.charts`` and numbers from ``monitor.indicators``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from monitor import catalogue, charts, exports, privacy
+from monitor.datasets import DATASETS
+from monitor.indicators import Completeness, IndicatorValue, RegionReport
+from monitor.regions import GERMANY
+
+from . import data
+from .i18n import lang, pick
+from .state import View
+
+TEXTS = {
+    "data": {"de": "Daten zum Diagramm", "en": "Chart data"},
+    "csv": {"de": "CSV herunterladen", "en": "Download CSV"},
+    "xlsx": {"de": "Excel herunterladen", "en": "Download Excel"},
+    "target": {"de": "Soll", "en": "Target"},
+    "denominator.population_total": {"de": "Einwohner:innen insgesamt", "en": "total population"},
+    "denominator.population_female": {"de": "Frauen", "en": "women"},
+    "no_data": {"de": "keine Meldung", "en": "not reported"},
+}
+
+
+def _t(key: str) -> str:
+    entry = TEXTS[key]
+    return entry.get(lang()) or entry["de"]
+
+
+@dataclass(frozen=True)
+class Style:
+    """What every figure of a view carries inside the picture: source line, "Stand", demo mark, language."""
+
+    source: str
+    stand: Any
+    is_demo: bool
+    language: str
+
+    def kwargs(self, **extra) -> dict:
+        return {"source": extra.pop("source", self.source), "stand": self.stand, "is_demo": self.is_demo,
+                "language": self.language, **extra}
+
+
+POPULATION_SOURCE_SHORT = "Bevölkerung: Statistische Ämter des Bundes und der Länder"
+
+
+def style(dataset_ids: tuple[str, ...], report: RegionReport | None = None, target_source: str | None = None) -> Style:
+    """The figure context for charts built from ``dataset_ids`` (and, when given, a target's source)."""
+    status = data.status()
+    labels = ", ".join(pick(DATASETS[d].label_de, DATASETS[d].label_en) for d in dataset_ids)
+    parts = [f"IK-Monitor, {'Meldungen' if lang() == 'de' else 'reports'}: {labels}"]
+    if report is not None and report.population.get("reference_date"):
+        p = report.population
+        parts.append(f"{POPULATION_SOURCE_SHORT} ({p['reference_date']:%d.%m.%Y}, Basis {p['basis']})")
+    if target_source:
+        parts.append(f"{_t('target')}: {target_source}")
+    return Style(source="; ".join(parts), stand=status["stand"], is_demo=status["is_demo"], language=lang())
+
+
+def filename(view: View, indicator_id: str, ext: str = "png") -> str:
+    return charts.export_filename(view.ags, catalogue.get(indicator_id).slug, view.period, ext)
+
+
+def chart(fig: go.Figure, *, view: View, indicator_id: str, table: pd.DataFrame | None = None,
+          key: str | None = None, title: str | None = None) -> None:
+    """Show a figure with PNG export named after region, indicator and period, and its data for download."""
+    name = filename(view, indicator_id)
+    st.plotly_chart(fig, key=key or f"chart_{indicator_id}", **charts.streamlit_kwargs(fig, name))
+    if table is not None:
+        data_downloads(table, stem=name.rsplit(".", 1)[0], title=title or (fig.layout.title.text or ""),
+                       key=key or indicator_id)
+
+
+def data_downloads(table: pd.DataFrame, *, stem: str, title: str, key: str) -> None:
+    """The chart's data as a table, with CSV (";", UTF-8 with BOM) and XLSX downloads."""
+    status = data.status()
+    plain_title = re.sub(r"<[^>]+>", " ", title).strip()
+    stand, is_demo, language = status["stand"], status["is_demo"], lang()
+    with st.expander(_t("data")):
+        st.dataframe(table, hide_index=True, width="stretch")
+        c1, c2 = st.columns(2)
+        # callables: the files are built only when someone clicks, not on every rerun
+        c1.download_button(_t("csv"), lambda: exports.to_csv_bytes(table), file_name=f"{stem}.csv",
+                           mime="text/csv", key=f"csv_{key}", on_click="ignore", icon=":material/download:")
+        c2.download_button(
+            _t("xlsx"),
+            lambda: exports.to_xlsx_bytes(table, title=plain_title, source="IK-Monitor", stand=stand,
+                                          is_demo=is_demo, language=language),
+            file_name=f"{stem}.xlsx", key=f"xlsx_{key}", on_click="ignore", icon=":material/download:",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+
+def shown(value: IndicatorValue, view: View) -> privacy.Shown:
+    """A value as the view may show it (public mode suppresses small counts and rates on few events)."""
+    return privacy.display_value(value.id, value.value, value.events, public=view.public)
+
+
+def label(indicator_id: str) -> str:
+    ind = catalogue.get(indicator_id)
+    return pick(ind.label_de, ind.label_en)
+
+
+def unit(indicator_id: str) -> str:
+    ind = catalogue.get(indicator_id)
+    return pick(ind.unit_de, ind.unit_en)
+
+
+def target_text(value: IndicatorValue) -> str:
+    """Names the target, its denominator, factor and source — shown next to every gap."""
+    t = value.target
+    if t is None:
+        return ""
+    den = _t(f"denominator.{t.denominator}")
+    if lang() == "en":
+        factor = f", factor {charts.format_number(t.factor, 1, language='en')}" if t.factor != 1 else ""
+        return f"Target: {t.label_en or t.label_de} (denominator: {den}{factor}). Source: {t.source}"
+    factor = f", Faktor {charts.format_number(t.factor, 1)}" if t.factor != 1 else ""
+    return f"Soll: {t.label_de} (Bezugsgröße: {den}{factor}). Quelle: {t.source}"
+
+
+def completeness_caption(completeness: dict[str, Completeness], dataset_ids: tuple[str, ...]) -> None:
+    """One line per dataset: how complete the data behind the view are."""
+    lines = []
+    for ds in dataset_ids:
+        c = completeness.get(ds)
+        if c is None:
+            continue
+        text = pick(c.text_de, c.text_en) or _t("no_data")
+        lines.append(f"**{pick(DATASETS[ds].label_de, DATASETS[ds].label_en)}:** {text}")
+    if lines:
+        st.caption("  \n".join(lines))
+
+
+def population_caption(report: RegionReport) -> None:
+    p = report.population
+    if not p.get("reference_date"):
+        return
+    total = charts.format_number(p["total"], 0, language=lang())
+    female = charts.format_number(p["female"], 0, language=lang())
+    if lang() == "en":
+        st.caption(f"Population {p['reference_date']:%d.%m.%Y} ({p['basis']} basis): {total}, of whom "
+                   f"{female} women. Source: {p['source']}")
+    else:
+        st.caption(f"Bevölkerung am {p['reference_date']:%d.%m.%Y} (Basis {p['basis']}): {total}, davon "
+                   f"{female} Frauen. Quelle: {p['source']}")
+
+
+def privacy_note(view: View) -> None:
+    if view.public:
+        note = (privacy.note_small_en() + " " + privacy.note_withheld_en() if lang() == "en"
+                else privacy.note_small_de() + " " + privacy.note_withheld_de())
+        st.caption(note)
+
+
+def trend_frame(ts: pd.DataFrame, ids: list[str] | tuple[str, ...], view: View) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """A time series (from ``data.series``) as chart input: index quarter, one labelled column per indicator,
+    and in public mode the mask of values withheld for privacy."""
+    frame = ts.set_index("quarter")[list(ids)].astype("float64")
+    frame.columns = [label(i) for i in ids]
+    if not view.public:
+        return frame, None
+    masks = pd.DataFrame({label(i): privacy.suppression_mask(ts, i).to_numpy() for i in ids}, index=frame.index)
+    return frame, masks
+
+
+def public_table(df: pd.DataFrame, ids: list[str], view: View) -> pd.DataFrame:
+    """A table for display and download: in public mode suppressed cells as "< 3" / "–"."""
+    return privacy.apply_public(df, ids, as_text=True) if view.public else df
+
+
+def period_text(view: View) -> str:
+    return charts.quarter_label(view.period, lang())
+
+
+def trend(view: View, ids: list[str], *, what_de: str, what_en: str, subtitle_de: str, subtitle_en: str,
+          style_: Style, key: str, unit_: str | None = None, decimals: int | None = None,
+          extra_ids: tuple[str, ...] = (), **chart_kwargs) -> pd.DataFrame:
+    """A quarterly trend of ``ids`` for the view's region: figure, data table and downloads.
+
+    ``extra_ids`` are fetched and offered in the data table but not drawn (e.g. the need behind a target line);
+    returns the time series so a caller can reuse it. Missing quarters stay gaps; public mode marks withheld values.
+    """
+    ts = data.series(view.ags, [*ids, *extra_ids], view.variant)
+    if ts.empty:
+        st.info(pick(f"Keine Meldungen für {view.region.name}.", f"No reports for {view.region.name}."))
+        return ts
+    frame, masks = trend_frame(ts, ids, view)
+    first = catalogue.get(ids[0])
+    fig = charts.trend_chart(
+        frame, title=charts.chart_title(pick(what_de, what_en), view.region.short_name),
+        subtitle=pick(subtitle_de, subtitle_en), unit=unit_ if unit_ is not None else unit(ids[0]),
+        decimals=first.decimals if decimals is None else decimals, suppressed=masks,
+        **style_.kwargs(**chart_kwargs),
+    )
+    columns = ["quarter", "label", *ids, *extra_ids]
+    chart(fig, view=view, indicator_id=ids[0], key=key, table=public_table(ts[columns], list(ids), view))
+    return ts
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def figure(builder: str, *args, **kwargs) -> go.Figure:
+    """A chart from ``monitor.charts``, built once per distinct input: building plotly figures is the slow part."""
+    return getattr(charts, builder)(*args, **kwargs)
+
+
+def text_marks(table: pd.DataFrame) -> pd.DataFrame:
+    """Columns mixing numbers and privacy marks ("< 3", "–") become text, so table and downloads stay typed."""
+    out = table.copy()
+    for col in out.columns:
+        cells = out[col].tolist()
+        if any(isinstance(v, str) for v in cells) and any(isinstance(v, (int, float)) for v in cells):
+            out[col] = [v if isinstance(v, str) or v is None else
+                        charts.format_number(v, 0 if float(v).is_integer() else 1, language=lang()) for v in cells]
+    return out
+
+
+def as_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A trend frame as a download: quarter column first, privacy marks as text."""
+    return text_marks(frame.rename_axis(pick("Quartal", "Quarter")).reset_index())
+
+
+def subtitle(ind_id: str, extra: str = "") -> str:
+    """Unit and definition of an indicator, as the chart's subtitle."""
+    ind = catalogue.get(ind_id)
+    unit_text = pick("Anteil in %", "share in %") if ind.unit_de == "%" else unit(ind_id)
+    text = f"{unit_text[:1].upper()}{unit_text[1:]}; {pick(ind.formula_de, ind.formula_en)}"
+    return f"{text}. {extra}" if extra else text
+
+
+class PageKit:
+    """What a page needs around its view and report: names, comparisons, values as the view may show them."""
+
+    def __init__(self, view: View, report: RegionReport):
+        self.view = view
+        self.report = report
+        self.index = data.regions()
+
+    def place_name(self, region) -> str:
+        """Short name, or the full name where two Kreise share it (Osnabrück Stadt and Landkreis)."""
+        if region.level != "kreis":
+            return pick(region.short_name, "Germany" if region.ags == GERMANY else region.short_name)
+        same = [k for k in self.index.kreise(region.land_ags) if k.short_name == region.short_name]
+        return region.short_name if len(same) == 1 else region.name
+
+    def names_for(self, regions: list) -> dict[str, str]:
+        """Labels for a list of regions: short names, full names where short names repeat."""
+        shorts = pd.Series([r.short_name for r in regions])
+        dup = set(shorts[shorts.duplicated(keep=False)])
+        out = {r.ags: (r.name if r.short_name in dup else r.short_name) for r in regions}
+        if GERMANY in out:
+            out[GERMANY] = pick("Deutschland", "Germany")
+        if self.view.ags in out:
+            out[self.view.ags] = self.place_name(self.view.region)
+        return out
+
+    def comparison_regions(self) -> list:
+        """The region, its Land (for a Kreis) and Germany: the lines of a comparison."""
+        out = [self.view.region]
+        if self.view.region.level == "kreis":
+            out.append(self.index.get(self.view.region.land_ags))
+        if self.view.ags != GERMANY:
+            out.append(self.index.get(GERMANY))
+        return out
+
+    def shown_column(self, frame: pd.DataFrame, ind_id: str) -> pd.Series:
+        """A column as the view may show it: in public mode suppressed cells carry their mark ("< 3", "–")."""
+        values = pd.to_numeric(frame[ind_id], errors="coerce").round(catalogue.get(ind_id).decimals).astype(object)
+        if self.view.public:
+            mask = privacy.suppression_mask(frame, ind_id)
+            mark = privacy.small_label() if catalogue.get(ind_id).events is None else privacy.WITHHELD
+            values = values.where(~mask, mark)
+        return values.where(values.notna(), None)
+
+    def shown_cell(self, ind_id: str, value, events=None):
+        """One value for a chart or table: the number, its privacy mark ("< 3", "–"), or None (not reported)."""
+        s = privacy.display_value(ind_id, value, events, public=self.view.public)
+        if s.suppressed:
+            return s.display
+        return None if s.value is None else round(s.value, catalogue.get(ind_id).decimals)
+
+    def display(self, ind_id: str, rep: RegionReport | None = None) -> str:
+        """One value of a report as text in the page's language: number, privacy mark or "k. A."."""
+        s = shown((rep or self.report).values[ind_id], self.view)
+        if s.suppressed:
+            return s.display
+        if s.value is None:
+            return pick(privacy.MISSING, "n/a")
+        ind = catalogue.get(ind_id)
+        return charts.format_number(s.value, ind.decimals, "%" if ind.unit_de == "%" else "", lang())
+
+    def upto_period(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The quarters up to the end of the chosen period (the trend leads up to what the page shows)."""
+        return frame[frame["quarter"] <= str(self.view.period.last)].set_index("quarter")
+
+    def quarter_span(self, frame: pd.DataFrame) -> str:
+        if frame.empty:
+            return period_text(self.view)
+        return f"{charts.quarter_label(frame.index[0], lang())}–{charts.quarter_label(frame.index[-1], lang())}"

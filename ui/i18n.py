@@ -1,0 +1,75 @@
+"""User-facing texts of the app frame in German (default) and English.
+
+Indicator labels, units and formulas come from the catalogue; this file holds only the texts of the
+frame and pages. ``t(key)`` falls back to German when an English text is missing.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"de": "Deutsch", "en": "English"}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "app.title": {"de": "IK-Monitor", "en": "IK-Monitor"},
+    "app.subtitle": {
+        "de": "Umsetzung der Istanbul-Konvention in Ländern und Kreisen",
+        "en": "Implementing the Istanbul Convention in Länder and Kreise",
+    },
+    "nav.overview": {"de": "Übersicht", "en": "Overview"},
+    "nav.protection": {"de": "Schutz", "en": "Protection"},
+    "nav.counselling": {"de": "Beratung", "en": "Counselling"},
+    "nav.police": {"de": "Polizei & Intervention", "en": "Police & intervention"},
+    "nav.regions": {"de": "Regionen", "en": "Regions"},
+    "nav.methodology": {"de": "Methodik & Glossar", "en": "Methods & glossary"},
+    "nav.section.monitor": {"de": "Monitor", "en": "Monitor"},
+    "nav.section.info": {"de": "Information", "en": "Information"},
+    "sidebar.region": {"de": "Region (Name oder AGS eingeben)", "en": "Region (type a name or AGS)"},
+    "sidebar.period": {"de": "Zeitraum", "en": "Period"},
+    "sidebar.mode": {"de": "Ansicht", "en": "View"},
+    "sidebar.mode.public": {"de": "Öffentlich", "en": "Public"},
+    "sidebar.mode.internal": {"de": "Intern", "en": "Internal"},
+    "sidebar.mode.help": {
+        "de": "Öffentlich: kleine Fallzahlen (unter {min_count}) werden als „< {min_count}“ gezeigt, "
+              "Quoten auf weniger als {min_events} Ereignissen zurückgehalten.",
+        "en": "Public: counts below {min_count} show as “< {min_count}”, rates resting on fewer than "
+              "{min_events} events are withheld.",
+    },
+    "sidebar.language": {"de": "Sprache", "en": "Language"},
+    "sidebar.variant": {"de": "Zählweise Schutzplätze", "en": "Counting shelter places"},
+    "sidebar.variant.de": {"de": "2,5 Plätze je Familienplatz (DE)", "en": "2.5 places per family place (DE)"},
+    "sidebar.variant.wave": {"de": "1 Platz = 1 Bett (WAVE/EIGE)", "en": "1 place = 1 bed (WAVE/EIGE)"},
+    "sidebar.link": {"de": "Link zu dieser Ansicht", "en": "Link to this view"},
+    "status.demo": {
+        "de": "Demodaten – synthetische Zahlen zur Vorführung, keine amtlichen Werte.",
+        "en": "Demo data – synthetic figures for demonstration, not official values.",
+    },
+    "status.empty": {
+        "de": "Noch keine Daten geladen. Quartalsdateien laden mit `python -m etl load DATEI` "
+              "oder Demodaten erzeugen mit `python -m etl demo`.",
+        "en": "No data loaded yet. Load quarterly files with `python -m etl load FILE` "
+              "or build demo data with `python -m etl demo`.",
+    },
+    "status.stand": {"de": "Stand", "en": "As of"},
+    "status.latest_quarter": {"de": "Letztes Quartal", "en": "Latest quarter"},
+    "status.loaded": {"de": "Geladene Daten", "en": "Loaded data"},
+    "region.germany": {"de": "Deutschland", "en": "Germany"},
+    "period.year": {"de": "Jahr {year}", "en": "Year {year}"},
+}
+
+
+def lang() -> str:
+    """The language chosen in the sidebar (``de`` or ``en``)."""
+    return st.session_state.get("lang", "de") or "de"
+
+
+def t(key: str, language: str | None = None, **params) -> str:
+    """The text ``key`` in the chosen language (or ``language``), German when no translation exists."""
+    entry = TEXTS[key]
+    text = entry.get(language or lang()) or entry["de"]
+    return text.format(**params) if params else text
+
+
+def pick(de: str, en: str | None) -> str:
+    """Choose between a German and an English text from the catalogue."""
+    return en if lang() == "en" and en else de
