@@ -1,6 +1,11 @@
 """Read-side command line: ``python -m monitor indicators --region AGS --period 2025-Q2``.
 
-Exit codes: 0 done, 1 database busy, 2 wrong input (unknown region or period; German message on stderr).
+Reports: ``briefing --region AGS --period P -o FILE.pdf [--public]`` (Regionalbriefing; ``--tile FILE.png`` adds
+the 1200 × 675 slide), ``land-report --land AGS --period P -o FILE.pdf`` (Länderbericht) and
+``planning --land AGS --period P -o FILE.xlsx`` (Bedarfsplanung nach dem Gewalthilfegesetz).
+
+Exit codes: 0 done, 1 database busy or no browser for the charts, 2 wrong input (unknown region or period;
+German message on stderr).
 """
 
 from __future__ import annotations
@@ -8,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from . import config, datasets, privacy, store
@@ -36,6 +42,24 @@ def _parser() -> argparse.ArgumentParser:
     ind.add_argument("--public", action="store_true", help="öffentlicher Modus: kleine Zahlen unterdrücken")
     ind.add_argument("--variant", default="DE", choices=VARIANTS, help="Soll-Variante für Schutzplätze")
     sub.add_parser("status", help="Datenstand: letzte Quartale, Stand, Demo-Daten")
+    br = sub.add_parser("briefing", help="Regionalbriefing als PDF (1–2 Seiten A4)")
+    br.add_argument("--region", required=True, help="AGS oder eindeutiger Kreisname: 00, 03, 03404")
+    br.add_argument("--period", required=True, help="Quartal (2025-Q2) oder Jahr (2025)")
+    br.add_argument("-o", "--output", required=True, help="Zieldatei (.pdf)")
+    br.add_argument("--public", action="store_true", help="öffentliche Fassung: kleine Zahlen unterdrücken")
+    br.add_argument("--variant", default="DE", choices=VARIANTS, help="Soll-Variante für Schutzplätze")
+    br.add_argument("--tile", help="zusätzlich die Folienkachel (1200 × 675) als PNG in diese Datei")
+    lr = sub.add_parser("land-report", help="Länderbericht als PDF")
+    lr.add_argument("--land", required=True, help="AGS des Landes, zweistellig (z. B. 03)")
+    lr.add_argument("--period", required=True, help="Quartal (2025-Q2) oder Jahr (2025)")
+    lr.add_argument("-o", "--output", required=True, help="Zieldatei (.pdf)")
+    lr.add_argument("--public", action="store_true", help="öffentliche Fassung: kleine Zahlen unterdrücken")
+    lr.add_argument("--variant", default="DE", choices=VARIANTS, help="Soll-Variante für Schutzplätze")
+    pl = sub.add_parser("planning", help="Bedarfsplanung nach dem Gewalthilfegesetz als Excel-Datei")
+    pl.add_argument("--land", required=True, help="AGS des Landes, zweistellig (z. B. 03)")
+    pl.add_argument("--period", required=True, help="Quartal (2025-Q2) oder Jahr (2025)")
+    pl.add_argument("-o", "--output", required=True, help="Zieldatei (.xlsx)")
+    pl.add_argument("--variant", default="DE", choices=VARIANTS, help="Soll-Variante für Schutzplätze")
     return p
 
 
@@ -118,12 +142,57 @@ def _status() -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    """``briefing``, ``land-report`` and ``planning``: gather in one database visit, then write the file."""
+    from . import images, planning, reports  # late: the browser and PDF libraries are needed only here
+
+    try:
+        period = Period.parse(args.period)
+    except ValueError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.output)
+    try:
+        with store.connect() as con:
+            if args.command == "briefing":
+                data = reports.build_briefing(con, _resolve_region(con, args.region), period, public=args.public,
+                                              variant=args.variant)
+            elif args.command == "land-report":
+                data = reports.build_land_report(con, args.land.strip(), period, public=args.public,
+                                                 variant=args.variant)
+            else:
+                data = planning.build_plan(con, args.land.strip(), period, variant=args.variant)
+    except UnknownRegion as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "briefing":
+            content = reports.briefing_pdf(data)
+            tile = reports.tile_png(data) if args.tile else None
+        elif args.command == "land-report":
+            content, tile = reports.land_report_pdf(data), None
+        else:
+            content, tile = planning.plan_xlsx(data), None
+    except images.RendererUnavailable as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(content)
+    print(f"{out} geschrieben ({len(content) // 1024} KB).")
+    if tile is not None:
+        Path(args.tile).write_bytes(tile)
+        print(f"{args.tile} geschrieben (Folienkachel 1200 × 675).")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m monitor``; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "indicators":
             return _indicators(args)
+        if args.command in ("briefing", "land-report", "planning"):
+            return _report(args)
         return _status()
     except store.StoreBusy as exc:
         print(f"Fehler: {exc}", file=sys.stderr)

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from monitor import catalogue, charts, exports, privacy
+from monitor import catalogue, charts, exports, images, privacy
 from monitor.datasets import DATASETS
 from monitor.indicators import Completeness, IndicatorValue, RegionReport
 from monitor.regions import GERMANY
@@ -74,32 +74,40 @@ def filename(view: View, indicator_id: str, ext: str = "png") -> str:
 
 def chart(fig: go.Figure, *, view: View, indicator_id: str, table: pd.DataFrame | None = None,
           key: str | None = None, title: str | None = None) -> None:
-    """Show a figure with PNG export named after region, indicator and period, and its data for download."""
+    """Show a figure (modebar PNG export named after region, indicator and period) with its data and downloads:
+    CSV and XLSX of the data, PNG and SVG of the chart rendered on the server."""
     name = filename(view, indicator_id)
-    st.plotly_chart(fig, key=key or f"chart_{indicator_id}", **charts.streamlit_kwargs(fig, name))
-    if table is not None:
-        data_downloads(table, stem=name.rsplit(".", 1)[0], title=title or (fig.layout.title.text or ""),
-                       key=key or indicator_id)
+    key = key or indicator_id
+    st.plotly_chart(fig, key=f"chart_{key}", **charts.streamlit_kwargs(fig, name))
+    stem = name.rsplit(".", 1)[0]
+    with st.expander(_t("data")):
+        if table is not None:
+            st.dataframe(table, hide_index=True, width="stretch")
+        cols = st.columns(4)
+        if table is not None:
+            data_downloads(table, stem=stem, title=title or (fig.layout.title.text or ""), key=key, columns=cols[:2])
+        # callables: the files are built only when someone clicks, not on every rerun
+        cols[2].download_button("PNG", lambda: images.to_png(fig), file_name=f"{stem}.png", mime="image/png",
+                                key=f"png_{key}", on_click="ignore", icon=":material/image:")
+        cols[3].download_button("SVG", lambda: images.to_svg(fig), file_name=f"{stem}.svg", mime="image/svg+xml",
+                                key=f"svg_{key}", on_click="ignore", icon=":material/image:")
 
 
-def data_downloads(table: pd.DataFrame, *, stem: str, title: str, key: str) -> None:
-    """The chart's data as a table, with CSV (";", UTF-8 with BOM) and XLSX downloads."""
+def data_downloads(table: pd.DataFrame, *, stem: str, title: str, key: str, columns=None) -> None:
+    """The table's CSV (";", UTF-8 with BOM) and XLSX downloads, in two given columns (else a new row)."""
     status = data.status()
     plain_title = re.sub(r"<[^>]+>", " ", title).strip()
     stand, is_demo, language = status["stand"], status["is_demo"], lang()
-    with st.expander(_t("data")):
-        st.dataframe(table, hide_index=True, width="stretch")
-        c1, c2 = st.columns(2)
-        # callables: the files are built only when someone clicks, not on every rerun
-        c1.download_button(_t("csv"), lambda: exports.to_csv_bytes(table), file_name=f"{stem}.csv",
-                           mime="text/csv", key=f"csv_{key}", on_click="ignore", icon=":material/download:")
-        c2.download_button(
-            _t("xlsx"),
-            lambda: exports.to_xlsx_bytes(table, title=plain_title, source="IK-Monitor", stand=stand,
-                                          is_demo=is_demo, language=language),
-            file_name=f"{stem}.xlsx", key=f"xlsx_{key}", on_click="ignore", icon=":material/download:",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    c1, c2 = columns if columns is not None else st.columns(2)
+    c1.download_button(_t("csv"), lambda: exports.to_csv_bytes(table), file_name=f"{stem}.csv",
+                       mime="text/csv", key=f"csv_{key}", on_click="ignore", icon=":material/download:")
+    c2.download_button(
+        _t("xlsx"),
+        lambda: exports.to_xlsx_bytes(table, title=plain_title, source="IK-Monitor", stand=stand,
+                                      is_demo=is_demo, language=language),
+        file_name=f"{stem}.xlsx", key=f"xlsx_{key}", on_click="ignore", icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def shown(value: IndicatorValue, view: View) -> privacy.Shown:
@@ -198,8 +206,8 @@ def trend(view: View, ids: list[str], *, what_de: str, what_en: str, subtitle_de
         return ts
     frame, masks = trend_frame(ts, ids, view)
     first = catalogue.get(ids[0])
-    fig = charts.trend_chart(
-        frame, title=charts.chart_title(pick(what_de, what_en), view.region.short_name),
+    fig = figure(
+        "trend_chart", frame, title=charts.chart_title(pick(what_de, what_en), view.region.short_name),
         subtitle=pick(subtitle_de, subtitle_en), unit=unit_ if unit_ is not None else unit(ids[0]),
         decimals=first.decimals if decimals is None else decimals, suppressed=masks,
         **style_.kwargs(**chart_kwargs),

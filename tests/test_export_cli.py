@@ -1,0 +1,110 @@
+"""``python -m monitor briefing | land-report | planning``: files written, German errors, exit codes."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from pypdf import PdfReader
+
+from monitor import images
+from monitor.cli import main
+from tests.conftest import ROOT
+from tests.fixture_db import PERIOD, build_fixture_db
+
+pytestmark = pytest.mark.xdist_group("chromium")
+
+
+@pytest.fixture(scope="module")
+def fixture_file(tmp_path_factory):
+    return build_fixture_db(tmp_path_factory.mktemp("export_cli") / "monitor.duckdb")
+
+
+@pytest.fixture
+def fixture(fixture_file, monkeypatch):
+    monkeypatch.setenv("IK_MONITOR_DB", str(fixture_file))
+    return fixture_file
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def pdf_text(path) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+def test_briefing_public_with_tile(fixture, capsys, tmp_path):
+    out, tile = tmp_path / "briefing.pdf", tmp_path / "folie.png"
+    code, stdout, err = run(capsys, "briefing", "--region", "03459", "--period", PERIOD, "-o", out, "--public",
+                            "--tile", tile)
+    assert code == 0 and err == ""
+    assert f"{out} geschrieben" in stdout
+    text = pdf_text(out)
+    assert "Osnabrück, Landkreis" in text and "Öffentliche Fassung" in text
+    assert "< 3" in text
+    assert "DEMODATEN" not in text  # the fixture here holds no demo data
+    assert Image.open(tile).size == (1200, 675)
+
+
+def test_briefing_by_unambiguous_name(fixture, capsys, tmp_path):
+    code, _, err = run(capsys, "briefing", "--region", "Region Hannover", "--period", PERIOD, "-o",
+                       tmp_path / "h.pdf")
+    assert code == 0, err
+    assert "Region Hannover, Landkreis" in pdf_text(tmp_path / "h.pdf")
+
+
+def test_land_report(fixture, capsys, tmp_path):
+    out = tmp_path / "sub" / "land.pdf"
+    code, _, err = run(capsys, "land-report", "--land", "03", "--period", PERIOD, "-o", out)
+    assert code == 0, err
+    text = pdf_text(out)
+    assert "Niedersachsen insgesamt" in text and "Wittmund, Landkreis" in text
+    assert "Interne Fassung" in text
+
+
+def test_planning_xlsx(fixture, capsys, tmp_path):
+    out = tmp_path / "plan.xlsx"
+    code, _, err = run(capsys, "planning", "--land", "03", "--period", PERIOD, "-o", out)
+    assert code == 0, err
+    wb = load_workbook(out)
+    assert wb.sheetnames[:3] == ["Bedarfsplanung", "Jahresplan", "Methodik"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["briefing", "--region", "99999", "--period", PERIOD], "Unbekannte Region"),
+    (["briefing", "--region", "Osnabrück", "--period", PERIOD], "mehrdeutig"),
+    (["briefing", "--region", "03404", "--period", "2025-Q5"], "weder ein Quartal"),
+    (["land-report", "--land", "03404", "--period", PERIOD], "kein Land"),
+    (["planning", "--land", "0", "--period", PERIOD], "kein Land"),
+])
+def test_wrong_input_exits_2_with_a_german_message(fixture, capsys, tmp_path, argv, message):
+    code, _, err = run(capsys, *argv, "-o", tmp_path / "x.pdf")
+    assert code == 2
+    assert err.startswith("Fehler: ") and message in err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_no_browser_exits_1(fixture, capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(images, "_shared", images.Renderer(path="/nonexistent/chromium"))
+    code, _, err = run(capsys, "briefing", "--region", "03404", "--period", PERIOD, "-o", tmp_path / "b.pdf")
+    assert code == 1 and "Chromium" in err
+    assert not (tmp_path / "b.pdf").exists()
+
+
+def test_real_command_line(fixture_file, tmp_path):
+    # the entry point as a user runs it; planning needs no browser, so this stays quick
+    out = tmp_path / "plan.xlsx"
+    env = {**os.environ, "IK_MONITOR_DB": str(fixture_file)}
+    proc = subprocess.run([sys.executable, "-m", "monitor", "planning", "--land", "03", "--period", PERIOD,
+                           "-o", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert "geschrieben" in proc.stdout
+    assert load_workbook(io.BytesIO(out.read_bytes()))["Bedarfsplanung"]["A1"].value.startswith("Bedarfsplanung")
