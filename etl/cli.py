@@ -127,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--download", action="store_true", help="Grenzen beim BKG herunterladen (braucht Internet)")
     b.add_argument("--json", action="store_true", help="Ergebnis als JSON ausgeben")
     b.set_defaults(func=cmd_boundaries)
+
+    from .accounts import add_commands as add_user_commands
+    from .publish import add_commands as add_publish_commands
+
+    add_user_commands(sub)
+    add_publish_commands(sub)
     return p
 
 
@@ -294,10 +300,12 @@ def cmd_history(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    """``undo``: restore the state before a batch."""
+    """``undo``: restore the state before a batch (for boundaries also the previous map files)."""
+    from .upload import undo_batch
+
     try:
         with store.connect(write=True) as con:
-            outcome = loader.undo(con, args.batch_id, user=args.user or loader.default_user())
+            outcome = undo_batch(con, args.batch_id, user=args.user or loader.default_user())
     except loader.UndoRefused as exc:
         if args.json:
             _print_json({"batch_id": args.batch_id, "undone": False, "message": str(exc)})

@@ -94,7 +94,7 @@ def read_population(path: Path | str) -> Vintage:
             vintage = _read_csv(path)
         else:
             vintage = _read_destatis(path)
-    except _FormatError as exc:
+    except FormatError as exc:
         vintage = _empty(path)
         vintage.errors.append(Problem("population-format", "error", str(exc)))
     if not vintage.errors:
@@ -228,7 +228,7 @@ def sha256_of(path: Path) -> str:
 
 # --- reading -------------------------------------------------------------------------------------------------
 
-class _FormatError(Exception):
+class FormatError(Exception):
     """The file is not a population table we can read; the message (German) says why."""
 
 
@@ -240,7 +240,7 @@ def _read_destatis(path: Path) -> Vintage:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every kind of unreadable file
-        raise _FormatError(f"Die Datei „{path.name}“ ist keine lesbare Tabelle ({exc}).") from exc
+        raise FormatError(f"Die Datei „{path.name}“ ist keine lesbare Tabelle ({exc}).") from exc
     sheets = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
     all_text = " ".join(as_text(c) for rows in sheets.values() for r in rows[:60] for c in r if isinstance(c, str))
     for name, rows in sheets.items():
@@ -262,7 +262,7 @@ def _read_destatis(path: Path) -> Vintage:
                 "Die Basis der Bevölkerungszahlen steht nicht in der Kopfzeile (erwartet z. B. „Bevölkerung auf "
                 "Grundlage ZENSUS 2011“)."))
         return vintage
-    raise _FormatError(
+    raise FormatError(
         f"In „{path.name}“ wurde keine Bevölkerungstabelle gefunden. Erwartet: die Destatis-Tabelle „Kreisfreie "
         "Städte und Landkreise nach Fläche, Bevölkerung und Bevölkerungsdichte“ (Spalten Schlüsselnummer und "
         "Bevölkerung insgesamt/männlich/weiblich) oder eine CSV mit den Spalten " + ", ".join(_CSV_COLUMNS) + ".")
@@ -427,11 +427,11 @@ def _read_csv(path: Path) -> Vintage:
     try:
         records = list(reader)
     except csv.Error as exc:
-        raise _FormatError(f"„{path.name}“ ist keine lesbare CSV-Datei ({exc}).") from exc
+        raise FormatError(f"„{path.name}“ ist keine lesbare CSV-Datei ({exc}).") from exc
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in _CSV_COLUMNS if c not in header]
     if missing:
-        raise _FormatError(
+        raise FormatError(
             f"In „{path.name}“ fehlen die Spalten {', '.join(missing)}. Erwartet: eine CSV mit den Spalten "
             + ", ".join(_CSV_COLUMNS) + " (wie data/reference/kreise_population_2023-12-31.csv).")
     vintage = _empty(path)

@@ -555,9 +555,11 @@ def read_file(path: Path, dataset: str | None = None) -> ReadResult:
     ``dataset`` forces the dataset instead of recognising it from the headers. Raises ``UnreadableFile``
     for a file that is empty, encrypted, damaged, not a spreadsheet or has no header row at all.
     """
+    from .safety import read_checked  # safety imports this module for UnreadableFile
+
     path = Path(path)
     forced = get_dataset(dataset) if dataset else None
-    data = path.read_bytes()
+    data = read_checked(path)
     if not data.strip():
         raise UnreadableFile(f"„{path.name}“ ist leer.")
     if data.startswith(_OLE_MAGIC):

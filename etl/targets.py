@@ -50,8 +50,8 @@ def load_targets(path: Path | str, *, user: str, db_path: Path | str | None = No
     path = Path(path)
     errors: list[Problem] = []
     try:
-        records, sheet = _read(path)
-    except _FormatError as exc:
+        records, sheet = read_rows(path)
+    except FormatError as exc:
         problem = Problem("targets-format", "error", str(exc))
         return _result(path, REJECTED, None, pd.DataFrame(columns=COLUMNS), [problem])
     with store.connect(db_path, write=True) as con:
@@ -190,11 +190,11 @@ def _land(value: object) -> str | None:
     return text.zfill(2) if re.fullmatch(r"\d{1,2}", text) else None
 
 
-class _FormatError(Exception):
+class FormatError(Exception):
     """Not a targets table; the message (German) says what is expected."""
 
 
-def _read(path: Path) -> tuple[list[tuple[int, dict]], str | None]:
+def read_rows(path: Path) -> tuple[list[tuple[int, dict]], str | None]:
     """(Excel/CSV row number, {column: cell}) for every non-empty row below the header, and the sheet name."""
     if path.suffix.lower() in (".csv", ".txt"):
         text = decode_text(path.read_bytes())
@@ -203,12 +203,12 @@ def _read(path: Path) -> tuple[list[tuple[int, dict]], str | None]:
         try:
             tables = {None: list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))}
         except csv.Error as exc:
-            raise _FormatError(f"„{path.name}“ ist keine lesbare CSV-Datei ({exc}).") from exc
+            raise FormatError(f"„{path.name}“ ist keine lesbare CSV-Datei ({exc}).") from exc
     else:
         try:
             wb = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises its own error types for every kind of unreadable file
-            raise _FormatError(f"Die Datei „{path.name}“ ist keine lesbare Tabelle ({exc}).") from exc
+            raise FormatError(f"Die Datei „{path.name}“ ist keine lesbare Tabelle ({exc}).") from exc
         tables = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
     for sheet, rows in tables.items():
         for i, row in enumerate(rows[:20]):
@@ -218,7 +218,7 @@ def _read(path: Path) -> tuple[list[tuple[int, dict]], str | None]:
             missing = [c for c in COLUMNS if c not in header and c not in ("variant", "factor", "unit_de", "unit_en",
                                                                              "label_en")]
             if missing:
-                raise _FormatError(f"In „{path.name}“ fehlen die Spalten {', '.join(missing)}. Erwartet: die "
+                raise FormatError(f"In „{path.name}“ fehlen die Spalten {', '.join(missing)}. Erwartet: die "
                                    "Spalten von data/reference/targets.csv.")
             index = {c: header.index(c) for c in COLUMNS if c in header}
             records = []
@@ -230,7 +230,7 @@ def _read(path: Path) -> tuple[list[tuple[int, dict]], str | None]:
                 rec["target_id"] = as_text(rec["target_id"])
                 records.append((n, rec))
             return records, sheet
-    raise _FormatError(f"In „{path.name}“ wurde keine Kopfzeile mit „target_id“ gefunden. "
+    raise FormatError(f"In „{path.name}“ wurde keine Kopfzeile mit „target_id“ gefunden. "
                        "Erwartet: die Spalten "
                        "von data/reference/targets.csv: " + ", ".join(COLUMNS) + ".")
 

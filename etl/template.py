@@ -246,7 +246,7 @@ def _day_count_fields() -> set[str]:
     return {f for ds in datasets.DATASETS.values() for f in ds.day_counts}
 
 
-def _help_lines(ds: Dataset, quarters: list[str], today: date) -> list[tuple[str, ...]]:
+def help_lines(ds: Dataset, quarters: list[str], today: date) -> list[tuple[str, ...]]:
     example_quarter = quarters[0]
     lines: list[tuple[str, ...]] = [
         (f"Ausfüllhinweise – Vorlage {ds.label_de} (IK-Monitor)",),
@@ -296,7 +296,7 @@ def _help_lines(ds: Dataset, quarters: list[str], today: date) -> list[tuple[str
 def _write_help(ws, ds: Dataset, quarters: list[str], today: date) -> None:
     for letter, width in zip("ABCDE", (28, 60, 26, 70, 40)):
         ws.column_dimensions[letter].width = width
-    for i, line in enumerate(_help_lines(ds, quarters, today)):
+    for i, line in enumerate(help_lines(ds, quarters, today)):
         cells = []
         for j, text in enumerate(line):
             cell = WriteOnlyCell(ws, text)

@@ -53,10 +53,17 @@ def period_label(p: str, language: str) -> str:
 
 
 def _from_url(key: str, options: list, default) -> None:
-    """Start a widget at the value the URL names (when valid), so a link reproduces a view."""
-    if key not in st.session_state or st.session_state[key] not in options:
-        wanted = st.query_params.get(key)
-        st.session_state[key] = wanted if wanted in options else default
+    """Start a widget at the value the URL names (when valid), so a link reproduces a view.
+
+    A URL value that differs from what this session last wrote there is a new link (a page link with
+    parameters, the browser's back button) and wins over the widget's current value.
+    """
+    wanted = st.query_params.get(key)
+    written = st.session_state.get("_url_written", {}).get(key)
+    if wanted in options and wanted != written:
+        st.session_state[key] = wanted
+    elif key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = default
 
 
 def sidebar(index: RegionIndex, periods: list[str]) -> View:
@@ -94,8 +101,10 @@ def sidebar(index: RegionIndex, periods: list[str]) -> View:
         )
     state = {key: st.session_state[key] for key in choices}
     # only what differs from the default goes into the URL, so links stay short
-    st.query_params.from_dict({k: v for k, v in state.items() if v is not None and v != choices[k][1]
-                               or k in ("region", "period") and v is not None})
+    shown = {k: v for k, v in state.items()
+             if v is not None and (v != choices[k][1] or k in ("region", "period"))}
+    st.query_params.from_dict(shown)
+    st.session_state["_url_written"] = shown
     return View(
         region=index.get(state["region"]) or index.get(GERMANY),
         period=Period.parse(state["period"]) if state["period"] else None,

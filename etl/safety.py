@@ -1,0 +1,229 @@
+"""Refusing hostile and wrong files before any parser sees them.
+
+Every file that comes in (upload page, admin page, CLI) passes ``read_checked`` or ``check_bytes`` first:
+
+* a **size limit** (``MAX_FILE_MB``, default 20 MB, as the upload widget's limit);
+* xlsx/ods are zip archives: the **unpacked size** and the number of parts are limited (zip bombs), every
+  part is actually decompressed once with a running count and its checksum verified, so a size that an
+  archive declares falsely is caught too; XML parts with a DTD (entity expansion, "billion laughs") are
+  refused;
+* **macros are never run** (no parser here executes them) and macro-enabled files are refused with a
+  message that says so: ``.xlsm``/``.xltm``/``.xlam``, any archive holding ``vbaProject.bin``, ods with
+  Basic or script parts, and old ``.xls`` with a VBA project; ``.xlsb`` (binary workbook) is refused too;
+* a file that is **not a spreadsheet** (PDF, image, Word document, program, archive) gets a clear message.
+
+Refusals raise ``UnsafeFile``, a kind of ``reader.UnreadableFile``, so every caller that already turns an
+unreadable file into a German message (and writes nothing) handles them the same way.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+from .reader import UnreadableFile
+
+MB = 1024 * 1024
+MAX_FILE_MB = float(os.environ.get("IK_MONITOR_MAX_UPLOAD_MB", "20"))
+# A 50,000-row shelters workbook unpacks to about 40 MB; five times that is no longer a plausible table.
+MAX_UNPACKED_MB = float(os.environ.get("IK_MONITOR_MAX_UNPACKED_MB", "200"))
+MAX_PARTS = 5000  # zip members; a workbook with 400 sheets has about 1,000
+_CHUNK = 1 << 20
+
+MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlam", ".xla"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_VBA = ("_VBA_PROJECT_CUR".encode("utf-16-le"), "_VBA_PROJECT".encode("utf-16-le"))
+_OLE_WORD = "WordDocument".encode("utf-16-le")
+_OLE_POWERPOINT = "PowerPoint Document".encode("utf-16-le")
+_OLE_WORKBOOK = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+
+# magic bytes of files people upload by mistake → what to call them in the message
+_MAGIC = (
+    (b"%PDF", "ein PDF-Dokument"),
+    (b"\x89PNG", "ein Bild (PNG)"),
+    (b"\xff\xd8\xff", "ein Bild (JPEG)"),
+    (b"GIF8", "ein Bild (GIF)"),
+    (b"II*\x00", "ein Bild (TIFF)"),
+    (b"MM\x00*", "ein Bild (TIFF)"),
+    (b"MZ\x90\x00", "ein Programm (Windows)"),
+    (b"\x7fELF", "ein Programm"),
+    (b"\x1f\x8b", "ein gzip-Archiv"),
+    (b"7z\xbc\xaf\x27\x1c", "ein 7-Zip-Archiv"),
+    (b"Rar!", "ein RAR-Archiv"),
+    (b"BZh91AY&SY", "ein bzip2-Archiv"),
+    (b"{\\rtf", "ein RTF-Dokument"),
+    (b"SQLite format 3", "eine Datenbank (SQLite)"),
+)
+_EXPECTED = "Erwartet: eine Tabelle als .xlsx, .xls, .ods oder .csv."
+# what Python's zip reader raises for damaged or forged archives
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, NotImplementedError, RuntimeError,
+               OverflowError, OSError, EOFError, ValueError, KeyError)
+
+
+class UnsafeFile(UnreadableFile):
+    """A file refused before reading; ``code`` is stable for tests and the JSON report, the message German."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def max_file_bytes() -> int:
+    """The size limit for one file in bytes."""
+    return int(MAX_FILE_MB * MB)
+
+
+def read_checked(path: Path | str, *, max_bytes: int | None = None, max_unpacked: int | None = None) -> bytes:
+    """The bytes of ``path`` after every check of ``check_bytes``; a file over the limit is not even read."""
+    path = Path(path)
+    limit = max_file_bytes() if max_bytes is None else max_bytes
+    size = path.stat().st_size
+    if size > limit:
+        raise too_large(path.name, size, limit)
+    data = path.read_bytes()
+    check_bytes(data, path.name, max_bytes=limit, max_unpacked=max_unpacked)
+    return data
+
+
+def check_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_unpacked: int | None = None) -> None:
+    """Raise ``UnsafeFile`` when ``data`` (a file called ``name``) is too large, a zip bomb, macro-enabled or
+    clearly no spreadsheet. Text files (CSV) and workbooks that pass are left to the reader."""
+    limit = max_file_bytes() if max_bytes is None else max_bytes
+    if len(data) > limit:
+        raise too_large(name, len(data), limit)
+    suffix = Path(name).suffix.lower()
+    if suffix in MACRO_SUFFIXES:
+        raise _macro(name, "Dateien dieses Typs (Excel mit Makros)")
+    if suffix == ".xlsb":
+        raise _binary_workbook(name)
+    if data.startswith(b"PK"):
+        check_archive(data, name, max_unpacked=max_unpacked)
+        return
+    if data.startswith(_OLE_MAGIC):
+        _check_ole(data, name)
+        return
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise _not_a_spreadsheet(name, what)
+
+
+def check_archive(data: bytes, name: str, *, max_unpacked: int | None = None, max_parts: int = MAX_PARTS,
+                  office: bool = True) -> None:
+    """Check a zip archive: parts, declared and real unpacked size, checksums, DTDs, and (``office``) macros.
+
+    ``office=False`` checks only size and integrity (e.g. a zip of shapefiles on the admin page).
+    """
+    limit = int(MAX_UNPACKED_MB * MB) if max_unpacked is None else max_unpacked
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except _ZIP_ERRORS:
+        raise UnsafeFile("damaged-archive", f"„{name}“ ist beschädigt oder keine gültige Tabellendatei. "
+                                            "Bitte in Excel oder LibreOffice öffnen und als .xlsx neu speichern.") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > max_parts:
+            raise UnsafeFile("too-many-parts", f"„{name}“ besteht aus {len(infos):,} Teilen und wird nicht geöffnet "
+                                               f"(höchstens {max_parts:,}). {_EXPECTED}".replace(",", "."))
+        names = [i.filename for i in infos]
+        if office:
+            _check_office_parts(names, name)
+        declared = sum(i.file_size for i in infos)
+        if declared > limit:
+            raise _bomb(name, declared, limit)
+        unpacked = 0
+        for info in infos:
+            if info.is_dir():
+                continue
+            if info.flag_bits & 0x1:
+                raise UnsafeFile("encrypted-archive", f"„{name}“ enthält verschlüsselte Teile und kann nicht gelesen "
+                                                      "werden. Bitte den Passwortschutz entfernen.")
+            try:
+                with zf.open(info) as part:
+                    first = True
+                    while chunk := part.read(_CHUNK):
+                        unpacked += len(chunk)
+                        if unpacked > limit:
+                            raise _bomb(name, unpacked, limit)
+                        if first and office and info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                            _check_xml_head(chunk, name, info.filename)
+                        first = False
+            except UnsafeFile:
+                raise
+            except _ZIP_ERRORS:
+                # a checksum or length that does not match what the archive declares: damaged or forged
+                raise UnsafeFile("damaged-archive", f"„{name}“ ist beschädigt (Teil „{info.filename}“ lässt sich "
+                                                    "nicht fehlerfrei entpacken). Bitte die Datei neu speichern.") from None
+
+
+def _check_office_parts(names: list[str], name: str) -> None:
+    lowered = [n.lower() for n in names]
+    if any(n.endswith("vbaproject.bin") or n.endswith("vbaprojectsignature.bin") for n in lowered):
+        raise _macro(name, "Die Datei enthält Makros (VBA-Projekt) und")
+    if any(n.startswith(("basic/", "scripts/")) for n in lowered):
+        raise _macro(name, "Die Datei enthält Makros (LibreOffice Basic oder Skripte) und")
+    if "xl/workbook.bin" in lowered:
+        raise _binary_workbook(name)
+    office = any(n in ("xl/workbook.xml", "content.xml") for n in lowered)
+    if not office:
+        if "word/document.xml" in lowered:
+            what = " (ein Word-Dokument)"
+        elif "ppt/presentation.xml" in lowered:
+            what = " (eine PowerPoint-Präsentation)"
+        else:
+            what = ""
+        raise UnsafeFile("not-a-spreadsheet", f"„{name}“ ist ein ZIP-Archiv, aber keine Tabelle{what}. {_EXPECTED}")
+
+
+def _check_xml_head(chunk: bytes, name: str, part: str) -> None:
+    """Office files never carry a DTD; one with entity declarations is an XML bomb or an XXE attempt."""
+    head = chunk[:8192].upper()
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise UnsafeFile("xml-dtd", f"„{name}“ enthält im Teil „{part}“ eine DTD mit Entitäten, wie sie in "
+                                    "Tabellendateien nicht vorkommt, und wird nicht geöffnet. Bitte die Datei in "
+                                    "Excel oder LibreOffice öffnen und als .xlsx neu speichern.")
+
+
+def _check_ole(data: bytes, name: str) -> None:
+    if any(marker in data for marker in _OLE_VBA):
+        raise _macro(name, "Die Datei (altes Excel-Format .xls) enthält Makros (VBA-Projekt) und")
+    if not any(marker in data for marker in _OLE_WORKBOOK) and "EncryptedPackage".encode("utf-16-le") not in data:
+        if _OLE_WORD in data:
+            raise _not_a_spreadsheet(name, "ein Word-Dokument")
+        if _OLE_POWERPOINT in data:
+            raise _not_a_spreadsheet(name, "eine PowerPoint-Präsentation")
+
+
+def _mb(n: int) -> str:
+    return f"{n / MB:.1f}".replace(".", ",")
+
+
+def _not_a_spreadsheet(name: str, what: str) -> UnsafeFile:
+    return UnsafeFile("not-a-spreadsheet", f"„{name}“ ist {what} und keine Tabellendatei. {_EXPECTED}")
+
+
+def too_large(name: str, size: int, limit: int) -> UnsafeFile:
+    return UnsafeFile("file-too-large", f"„{name}“ ist {_mb(size)} MB groß; erlaubt sind höchstens {_mb(limit)} MB. "
+                                        "Bitte die Datei aufteilen (z. B. je Quartal oder Datensatz) oder Bilder und "
+                                        "überflüssige Blätter entfernen.")
+
+
+def _bomb(name: str, size: int, limit: int) -> UnsafeFile:
+    return UnsafeFile("zip-bomb", f"„{name}“ würde entpackt mehr als {_mb(limit)} MB ergeben ({_mb(size)} MB oder mehr) "
+                                  "und wird nicht geöffnet – so groß ist keine Quartalstabelle. Bitte die Datei "
+                                  "prüfen und als .xlsx neu speichern.")
+
+
+def _macro(name: str, what: str) -> UnsafeFile:
+    return UnsafeFile("macro-file", f"„{name}“: {what} wird nicht angenommen. Makros werden im IK-Monitor nie "
+                                    "ausgeführt. Bitte die Tabelle in Excel als „Excel-Arbeitsmappe (.xlsx)“ ohne "
+                                    "Makros speichern und diese Datei hochladen.")
+
+
+def _binary_workbook(name: str) -> UnsafeFile:
+    return UnsafeFile("binary-workbook", f"„{name}“ ist eine binäre Excel-Arbeitsmappe (.xlsb), die Makros enthalten "
+                                         "kann, und wird nicht angenommen. Bitte in Excel als „Excel-Arbeitsmappe "
+                                         "(.xlsx)“ speichern.")

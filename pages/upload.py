@@ -1,0 +1,346 @@
+"""Daten hochladen — check quarterly files, see what will change, load, and undo from the history.
+
+Only for the roles uploader and admin (registered in dashboard.py; ``auth.require`` guards it as well).
+Everything shown is computed in ``etl.upload`` and ``etl.loader``; loads and undos run in callbacks, so
+the run after a click already draws the new figures (the store's data version keys every cache).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from etl import loader, safety
+from etl import upload as core
+from etl.template import help_lines, offered_quarters, write_template
+from monitor import config, store
+from monitor.datasets import DATASETS
+from ui import auth, data
+
+PREVIEW_ROWS = 500  # rows drawn in a preview table; the problems table always lists every problem
+LINKS_SHOWN = 8
+MARK_CSS = {"error": "background-color: #f8d7da; color: #58151c; font-weight: 600",
+            "warning": "background-color: #fff3cd; color: #664d03", "": ""}
+STATE = "upload"  # session-state prefix of this page
+
+user = auth.require(auth.UPLOADER)
+regions = data.regions()
+
+
+# --- session state -----------------------------------------------------------------------------------------
+
+def _state() -> dict:
+    """This page's session state: checked files, the previews last shown, outcomes, messages."""
+    if STATE not in st.session_state:
+        st.session_state[STATE] = {"widget": 0, "checked": {}, "previews": {}, "done": {}, "flash": [],
+                                   "dir": tempfile.mkdtemp(prefix="ik-upload-")}
+    return st.session_state[STATE]
+
+
+def _safe_name(name: str) -> str:
+    """The file's own name (it is recorded with the batch), without path parts or control characters."""
+    name = re.sub(r"[\x00-\x1f\\/]", "_", Path(name).name).strip(" .") or "datei"
+    return name[-150:]
+
+
+def _checked(uploaded) -> core.CheckedFile:
+    """Check an uploaded file once per upload (keyed by the upload's id)."""
+    state = _state()
+    if uploaded.file_id not in state["checked"]:
+        folder = Path(state["dir"]) / re.sub(r"[^A-Za-z0-9_-]", "_", uploaded.file_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / _safe_name(uploaded.name)
+        if uploaded.size > safety.max_file_bytes():
+            # not even written to disk; the message is the same as for any file over the limit
+            state["checked"][uploaded.file_id] = core.CheckedFile(
+                path.name, path, unreadable=str(safety.too_large(path.name, uploaded.size, safety.max_file_bytes())),
+                code="file-too-large")
+        else:
+            path.write_bytes(uploaded.getvalue())
+            with st.spinner(f"„{path.name}“ wird geprüft …"):
+                state["checked"][uploaded.file_id] = core.check_upload(path, regions=regions)
+    return state["checked"][uploaded.file_id]
+
+
+def _forget_removed(file_ids: set[str]) -> None:
+    state = _state()
+    for fid in list(state["checked"]):
+        if fid not in file_ids:
+            shutil.rmtree(state["checked"].pop(fid).path.parent, ignore_errors=True)
+            state["previews"].pop(fid, None)
+
+
+# --- actions (callbacks: they run before the next script run) ----------------------------------------------
+
+def _load(fid: str, user_name: str) -> None:
+    state = _state()
+    checked, previews = state["checked"][fid], state["previews"].get(fid, [])
+    # the button is disabled until both are ticked; checked again here, as a client could send the click anyway
+    if (checked.warnings and not st.session_state.get(f"ack_{fid}")) or (
+            any(p.needs_replace for p in previews) and not st.session_state.get(f"replace_{fid}")):
+        state["flash"].append(("error", f"„{checked.name}“ wurde nicht geladen: erst Warnungen und Ersetzen bestätigen."))
+        return
+    try:
+        outcome = core.load_checked(checked, user=user_name, replace=any(p.needs_replace for p in previews),
+                                    expected=previews)
+    except store.StoreBusy as exc:
+        state["flash"].append(("error", f"„{checked.name}“ wurde nicht geladen: {exc}"))
+        return
+    if outcome.status == loader.REJECTED:
+        problems = [p.message for p in outcome.errors] + [p.message for t in outcome.tables for p in t.errors]
+        state["flash"].append(("error", f"„{checked.name}“ wurde nicht geladen: " + " ".join(problems)))
+        return
+    state["done"][fid] = {"outcome": outcome, "previews": previews, "name": checked.name}
+
+
+def _undo(batch_id: int, user_name: str) -> None:
+    state = _state()
+    if not st.session_state.get(f"undo_sure_{batch_id}"):
+        return
+    try:
+        with store.connect(write=True) as con:
+            outcome = core.undo_batch(con, batch_id, user=user_name)
+    except (loader.UndoRefused, store.StoreBusy) as exc:
+        state["flash"].append(("error", str(exc)))
+        return
+    state["flash"].append(("success", outcome.message))
+
+
+def _clear() -> None:
+    state = _state()
+    _forget_removed(set())
+    state["done"].clear()
+    state["widget"] += 1
+
+
+def _go(ags: str, quarter: str) -> None:
+    # the sidebar keeps its choices in the session; set them before the overview runs
+    st.session_state["region"] = ags
+    st.session_state["period"] = quarter
+
+
+# --- drawing -------------------------------------------------------------------------------------------
+
+def _flash() -> None:
+    state = _state()
+    for kind, message in state["flash"]:
+        (st.error if kind == "error" else st.success)(message)
+    state["flash"].clear()
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} {'Zeile' if n == 1 else 'Zeilen'}".replace(",", ".")
+
+
+def _report_head(report) -> str:
+    label = core.dataset_label(report.dataset) if report.dataset else "Datensatz nicht erkannt"
+    parts = [_rows(report.rows)]
+    if report.quarters:
+        parts.append("Quartal " + ", ".join(report.quarters))
+    if report.regions:
+        parts.append(f"{len(report.regions)} {'Kreis' if len(report.regions) == 1 else 'Kreise'}")
+    parts.append(f"{len(report.errors)} Fehler")
+    parts.append(f"{len(report.warnings)} {'Warnung' if len(report.warnings) == 1 else 'Warnungen'}")
+    sheets = f" (Blatt {', '.join(f'„{s}“' for s in report.sheets)})" if report.sheets else ""
+    return f"**{label}**{sheets}: " + " · ".join(parts)
+
+
+def _draw_report(fid: str, n: int, report) -> None:
+    st.markdown(_report_head(report))
+    if report.errors or report.warnings:
+        st.dataframe(core.problems_frame(report.errors, report.warnings).drop(columns="Code"), hide_index=True,
+                     width="stretch", key=f"problems_{fid}_{n}",
+                     column_config={"Meldung": st.column_config.TextColumn(width="large")})
+    if report.dataset is None or report.frame is None or not len(report.frame):
+        return
+    has_problems = bool(report.errors or report.warnings)
+    only = st.toggle("Nur Zeilen mit Problemen", value=has_problems, key=f"only_{fid}_{n}",
+                     disabled=not has_problems)
+    shown, marks = core.marked_rows(report, only_problems=only and has_problems, limit=PREVIEW_ROWS)
+    styled = shown.style.apply(lambda _: marks.map(MARK_CSS.get), axis=None).format(na_rep="")
+    st.caption("Vorschau der Zeilen, wie sie geladen würden – rot: Fehler, gelb: Warnung. „Zeile“ ist die "
+               "Zeilennummer in der Datei." + (f" Gezeigt werden die ersten {PREVIEW_ROWS}." if len(report.frame)
+                                               > PREVIEW_ROWS and not only else ""))
+    st.dataframe(styled, hide_index=True, width="stretch", key=f"rows_{fid}_{n}")
+
+
+def _draw_changes(fid: str, previews: list[core.ChangePreview]) -> None:
+    st.markdown("**Was sich ändert**")
+    for i, p in enumerate(previews):
+        st.markdown(f"*{core.dataset_label(p.dataset)}*\n" + "\n".join(f"- {m}" for m in p.messages))
+        if p.identical_batch is not None or not len(p.totals):
+            continue
+        fields = core.count_fields(p.dataset)
+        ds = DATASETS[p.dataset]
+        chosen = st.selectbox("Summe je Kreis vorher und nachher", fields, key=f"field_{fid}_{i}",
+                              format_func=lambda f, ds=ds: ds.column(f).header)
+        st.dataframe(p.totals_for(chosen), hide_index=True, width="stretch", key=f"totals_{fid}_{i}")
+
+
+def _draw_done(fid: str, done: dict) -> None:
+    outcome = done["outcome"]
+    for t in outcome.tables:
+        if t.dataset is None:
+            continue
+        label = core.dataset_label(t.dataset)
+        if t.status == loader.LOADED:
+            replaced = f", davon {_rows(t.replaced_rows)} ersetzt" if t.replaced_rows else ""
+            st.success(f"{label}: als Batch {t.batch_id} geladen – {_rows(t.rows)}{replaced}. "
+                       "Die Übersicht zeigt die neuen Zahlen ab sofort.", icon=":material/check_circle:")
+        else:
+            st.info(f"{label}: bereits als Batch {t.batch_id} geladen – nichts geändert.")
+    links = [(ags, q) for p in done["previews"] for q, ags in
+             p.totals[["quarter", "ags"]].drop_duplicates().itertuples(index=False)]
+    if not links:
+        return
+    st.markdown("**Zu den betroffenen Ansichten**")
+    cols = st.columns(min(4, len(links[:LINKS_SHOWN])))
+    for k, (ags, quarter) in enumerate(links[:LINKS_SHOWN]):
+        region = regions.get(ags)
+        name = region.name if region else ags
+        if cols[k % len(cols)].button(f"{name} · {quarter}", key=f"go_{fid}_{k}", icon=":material/dashboard:",
+                                      on_click=_go, args=(ags, quarter)):
+            st.switch_page("pages/overview.py", query_params={"region": ags, "period": quarter})
+    lands = sorted({ags[:2] for ags, _ in links})
+    quarter = max(q for _, q in links)
+    for land in lands:
+        region = regions.get(land)
+        if st.button(f"Land {region.name if region else land} · {quarter}", key=f"go_{fid}_land_{land}",
+                     icon=":material/map:", on_click=_go, args=(land, quarter)):
+            st.switch_page("pages/overview.py", query_params={"region": land, "period": quarter})
+    if len(links) > LINKS_SHOWN:
+        st.caption(f"… und {len(links) - LINKS_SHOWN} weitere Kreise und Quartale.")
+
+
+def _draw_file(uploaded) -> None:
+    state = _state()
+    fid = uploaded.file_id
+    checked = _checked(uploaded)
+    with st.container(border=True):
+        st.subheader(checked.name, divider="gray")
+        if fid in state["done"]:
+            _draw_done(fid, state["done"][fid])
+            return
+        if checked.unreadable:
+            st.error(checked.unreadable, icon=":material/block:")
+            st.caption("Aus dieser Datei wurde nichts gespeichert.")
+            return
+        for n, report in enumerate(checked.reports):
+            _draw_report(fid, n, report)
+        if checked.errors:
+            st.error(f"Diese Datei hat {checked.errors} Fehler und wird nicht geladen. "
+                     "Bitte die genannten Zellen in der Datei korrigieren und die Datei erneut hochladen.",
+                     icon=":material/block:")
+            return
+        try:
+            previews = core.preview_file(checked)
+        except store.StoreBusy as exc:
+            st.warning(str(exc))
+            return
+        state["previews"][fid] = previews
+        _draw_changes(fid, previews)
+        ready = True
+        if checked.warnings:
+            ready &= st.checkbox(f"Ich habe die {checked.warnings} "
+                                 f"{'Warnung' if checked.warnings == 1 else 'Warnungen'} geprüft; die Datei soll "
+                                 "trotzdem geladen werden.", key=f"ack_{fid}")
+        replacing = sum(p.replaced_rows for p in previews if p.needs_replace)
+        if replacing:
+            ready &= st.checkbox(f"Ja, {replacing} bereits geladene {'Zeile' if replacing == 1 else 'Zeilen'} "
+                                 "ersetzen. Die bisherigen Zeilen bleiben gespeichert; „Rückgängig“ im "
+                                 "Ladeprotokoll stellt sie wieder her.", key=f"replace_{fid}")
+        st.button(f"„{checked.name}“ laden", key=f"load_{fid}", type="primary", disabled=not ready,
+                  icon=":material/upload:", on_click=_load, args=(fid, user.name))
+
+
+def _draw_history() -> None:
+    try:
+        with store.connect() as con:
+            batches = [b for b in loader.history(con) if b.kind in core.data_kinds()]
+    except store.StoreBusy as exc:
+        st.warning(str(exc))
+        return
+    if not batches:
+        st.info("Noch keine Quartalsdaten geladen.")
+        return
+    st.dataframe(core.history_frame(batches).drop(columns=["Art", "Hinweis"]), hide_index=True, width="stretch",
+                 key="history")
+    active = [b for b in batches if b.status == "active"]
+    if not active:
+        return
+    st.markdown("**Einen Ladevorgang rückgängig machen**")
+    st.caption("Die Zeilen des Batches gelten danach nicht mehr (sie bleiben für das Protokoll gespeichert); "
+               "Zeilen, die er ersetzt hatte, gelten wieder. Ein Batch, dessen Zeilen später ersetzt wurden, kann "
+               "erst nach dem späteren rückgängig gemacht werden.")
+    by_id = {b.batch_id: b for b in active}
+    chosen = st.selectbox("Batch", list(by_id), key="undo_batch", format_func=lambda b: core.batch_label(by_id[b]))
+    sure = st.checkbox(f"Ja, Batch {chosen} rückgängig machen.", key=f"undo_sure_{chosen}")
+    st.button("Rückgängig machen", key="undo_button", disabled=not sure, icon=":material/undo:",
+              on_click=_undo, args=(chosen, user.name))
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def _template_bytes(dataset: str, data_version: tuple, day: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_template(dataset, Path(tmp) / "vorlage.xlsx", regions=regions, today=config.today())
+        return path.read_bytes()
+
+
+def _draw_help() -> None:
+    st.markdown("Die Vorlagen enthalten die richtigen Spaltenüberschriften, Auswahllisten, die Liste der Kreise "
+                "und die Ausfüllhinweise. Eine ausgefüllte Vorlage lädt ohne Nacharbeit; andere Tabellen gehen "
+                "auch, wenn die Überschriften erkennbar sind.")
+    cols = st.columns(len(DATASETS))
+    for col, ds in zip(cols, DATASETS.values()):
+        col.download_button(
+            f"Vorlage {ds.label_de}", lambda ds=ds: _template_bytes(ds.id, data.version(), str(config.today())),
+            file_name=f"vorlage_{ds.id}.xlsx", key=f"template_{ds.id}", on_click="ignore",
+            icon=":material/download:", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.markdown(f"Angenommen werden .xlsx, .xls, .ods und .csv bis {safety.MAX_FILE_MB:.0f} MB. Dateien mit "
+                "Makros (.xlsm, .xlsb) werden abgelehnt – Makros führt der IK-Monitor nie aus.")
+    quarters = offered_quarters(config.today())
+    for ds in DATASETS.values():
+        with st.expander(f"Ausfüllhinweise {ds.label_de}"):
+            lines = help_lines(ds, quarters, config.today())
+            columns = [line for line in lines if len(line) == 5 and line[0] != "Spalte"]
+            for line in lines[3:]:
+                if len(line) == 2:
+                    st.markdown(f"**{line[0]}:** {line[1]}")
+            st.dataframe(pd.DataFrame(columns, columns=["Spalte", "Angabe", "Art des Werts", "Erklärung",
+                                                        "Erlaubte Werte"]),
+                         hide_index=True, width="stretch", key=f"help_{ds.id}",
+                         column_config={"Erklärung": st.column_config.TextColumn(width="large")})
+
+
+# --- the page -------------------------------------------------------------------------------------------
+
+st.title("Daten hochladen")
+st.caption(f"Angemeldet als {user.name}. Jede Datei wird geprüft, bevor etwas gespeichert wird; jeder "
+           "Ladevorgang steht mit Name und Zeit im Ladeprotokoll und lässt sich rückgängig machen.")
+_flash()
+upload_tab, history_tab, help_tab = st.tabs(["Hochladen", "Ladeprotokoll", "Vorlagen und Ausfüllhinweise"])
+
+with upload_tab:
+    state = _state()
+    files = st.file_uploader(
+        "Quartalsdateien (Schutzunterkünfte, Beratung, Polizei) – eine oder mehrere",
+        accept_multiple_files=True, key=f"files_{state['widget']}", max_upload_size=int(safety.MAX_FILE_MB),
+        help="Der Datensatz wird an den Spaltenüberschriften erkannt. Mehrere Blätter und Datensätze in einer "
+             "Datei sind möglich.",
+    ) or []
+    _forget_removed({f.file_id for f in files})
+    for uploaded in files:
+        _draw_file(uploaded)
+    if files:
+        st.button("Liste leeren", key="clear", on_click=_clear, icon=":material/clear_all:")
+
+with history_tab:
+    _draw_history()
+
+with help_tab:
+    _draw_help()

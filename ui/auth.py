@@ -1,0 +1,219 @@
+"""Who is using the app and what they may do.
+
+Two ways to log in, chosen by the configuration:
+
+* **OIDC** (``st.login``) when ``secrets.toml`` has an ``[auth]`` section, e.g. a Land's Keycloak or Entra ID.
+  Roles come from lists in ``[roles]``: ``uploader = [...]`` and ``admin = [...]`` hold e-mail addresses or
+  subject ids (``sub``); matching ignores case. Anyone else who logs in is a viewer.
+* **Local accounts** (``etl.accounts``) otherwise: a login form in the sidebar, failed logins throttled.
+
+Viewers need no login. ``dashboard.py`` registers the upload page only for ``uploader`` (and ``admin``) and
+the admin page only for ``admin``, so for everyone else those pages are neither listed nor reachable by URL;
+the pages call ``require`` as well.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import streamlit as st
+
+from etl import accounts
+
+from .i18n import lang
+
+VIEWER, UPLOADER, ADMIN = "viewer", "uploader", "admin"
+SESSION_KEY = "auth_local_user"
+# a local login lasts at most a working day, then the form asks again
+LOCAL_MAX_AGE_S = float(os.environ.get("IK_MONITOR_LOGIN_MAX_AGE", str(10 * 3600)))
+TRUST_PROXY_ENV = "IK_MONITOR_TRUST_PROXY"
+LOGIN_ENV = "IK_MONITOR_LOGIN"  # "off" on reader instances that serve a published snapshot
+
+TEXTS: dict[str, dict[str, str]] = {
+    "nav.section": {"de": "Verwaltung", "en": "Administration"},
+    "nav.upload": {"de": "Daten hochladen", "en": "Upload data"},
+    "nav.admin": {"de": "Referenzdaten", "en": "Reference data"},
+    "login.title": {"de": "Anmelden (Koordinierungsstelle)", "en": "Log in (coordination office)"},
+    "login.name": {"de": "Benutzername", "en": "User name"},
+    "login.password": {"de": "Passwort", "en": "Password"},
+    "login.submit": {"de": "Anmelden", "en": "Log in"},
+    "login.with": {"de": "Anmelden mit {provider}", "en": "Log in with {provider}"},
+    "login.sso": {"de": "Anmelden", "en": "Log in"},
+    "login.hint": {
+        "de": "Nur für die Koordinierungsstelle: Daten hochladen und verwalten. Zum Lesen ist keine Anmeldung nötig.",
+        "en": "Only for the coordination office: upload and manage data. Reading needs no login.",
+    },
+    "login.as": {"de": "Angemeldet als **{name}** ({role})", "en": "Logged in as **{name}** ({role})"},
+    "logout": {"de": "Abmelden", "en": "Log out"},
+    "role.viewer": {"de": "Lesen", "en": "viewer"},
+    "role.uploader": {"de": "Daten hochladen", "en": "uploader"},
+    "role.admin": {"de": "Verwaltung", "en": "admin"},
+    "denied": {
+        "de": "Diese Seite ist nur für angemeldete Personen mit der Rolle „{role}“.",
+        "en": "This page is only for logged-in users with the role “{role}”.",
+    },
+}
+
+
+def text(key: str, **params) -> str:
+    """A text of the login and navigation in the chosen language."""
+    entry = TEXTS[key]
+    value = entry.get(lang()) or entry["de"]
+    return value.format(**params) if params else value
+
+
+@dataclass(frozen=True)
+class User:
+    """The person using this session; ``name`` is recorded with every batch they load or undo."""
+
+    name: str
+    role: str
+    via: str  # oidc | local | anonymous
+
+    @property
+    def logged_in(self) -> bool:
+        return self.via != "anonymous"
+
+    @property
+    def can_upload(self) -> bool:
+        return self.role in (UPLOADER, ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    def has(self, role: str) -> bool:
+        """True when the user's role includes ``role`` (admin includes uploader, everyone is a viewer)."""
+        return role == VIEWER or (role == UPLOADER and self.can_upload) or (role == ADMIN and self.is_admin)
+
+
+ANONYMOUS = User("", VIEWER, "anonymous")
+
+
+# --- configuration -------------------------------------------------------------------------------------
+
+def _secrets_section(name: str) -> Mapping | None:
+    try:
+        return st.secrets[name] if name in st.secrets else None
+    except Exception:  # no secrets.toml at all: Streamlit raises its own not-found error
+        return None
+
+
+def login_enabled() -> bool:
+    """False when ``IK_MONITOR_LOGIN=off``: a reader instance with no login and no management pages."""
+    return os.environ.get(LOGIN_ENV, "on").strip().lower() != "off"
+
+
+def oidc_configured() -> bool:
+    """True when ``secrets.toml`` has an ``[auth]`` section: then ``st.login`` is the only way in."""
+    return _secrets_section("auth") is not None
+
+
+def oidc_providers() -> list[str | None]:
+    """``[None]`` for a single provider configured directly in ``[auth]``, else the named ``[auth.NAME]`` ones."""
+    auth = _secrets_section("auth") or {}
+    if "client_id" in auth:
+        return [None]
+    return [name for name, value in auth.items() if isinstance(value, Mapping)]
+
+
+def role_for(identities: Iterable[str | None], roles: Mapping[str, Iterable[str]] | None) -> str:
+    """The highest role whose list in ``roles`` names one of ``identities`` (case-insensitive), else viewer."""
+    ids = {str(i).strip().lower() for i in identities if i}
+    roles = roles or {}
+    for role in (ADMIN, UPLOADER):
+        listed = {str(x).strip().lower() for x in (roles.get(role) or [])}
+        if ids & listed:
+            return role
+    return VIEWER
+
+
+def client_ip() -> str | None:
+    """The client's address; behind a trusted reverse proxy the last X-Forwarded-For entry (the one the proxy
+    added), since every connection then comes from the proxy."""
+    if os.environ.get(TRUST_PROXY_ENV) == "1":
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()] if isinstance(forwarded, str) else []
+        if hops:
+            return hops[-1]
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) else None  # None on localhost (and outside a server, e.g. in AppTest)
+
+
+# --- the current user --------------------------------------------------------------------------------------
+
+def current_user() -> User:
+    """The user of this session: from ``st.user`` with OIDC, from the local login otherwise."""
+    if not login_enabled():
+        return ANONYMOUS
+    if oidc_configured():
+        if not st.user.is_logged_in:
+            return ANONYMOUS
+        info = st.user.to_dict()
+        email, sub = info.get("email"), info.get("sub")
+        role = role_for((email, sub, info.get("preferred_username")), _secrets_section("roles"))
+        return User(str(email or sub or info.get("name") or "oidc"), role, "oidc")
+    local = st.session_state.get(SESSION_KEY)
+    if not local or time.time() - local["since"] > LOCAL_MAX_AGE_S:
+        st.session_state.pop(SESSION_KEY, None)
+        return ANONYMOUS
+    account = accounts.get_user(local["name"])  # a removed account or changed role takes effect at once
+    if account is None:
+        st.session_state.pop(SESSION_KEY, None)
+        return ANONYMOUS
+    return User(account.name, account.role, "local")
+
+
+def require(role: str) -> User:
+    """Stop the page unless the current user has ``role``; returns the user."""
+    user = current_user()
+    if not user.has(role):
+        st.error(text("denied", role=text(f"role.{role}")), icon=":material/lock:")
+        st.stop()
+    return user
+
+
+# --- sidebar -----------------------------------------------------------------------------------------------
+
+def sidebar_login(user: User) -> None:
+    """Login or logout in the sidebar: ``st.login`` buttons with OIDC, the local form otherwise."""
+    if not login_enabled():
+        return
+    with st.sidebar:
+        if user.logged_in:
+            st.caption(text("login.as", name=user.name, role=text(f"role.{user.role}")))
+            st.button(text("logout"), key="auth_logout", icon=":material/logout:",
+                      on_click=st.logout if user.via == "oidc" else _local_logout)
+            return
+        with st.expander(text("login.title"), icon=":material/login:"):
+            st.caption(text("login.hint"))
+            if oidc_configured():
+                for provider in oidc_providers():
+                    label = text("login.with", provider=provider) if provider else text("login.sso")
+                    st.button(label, key=f"auth_login_{provider or 'default'}", on_click=st.login,
+                              args=(provider,) if provider else ())
+                return
+            _local_form()
+
+
+def _local_form() -> None:
+    with st.form("auth_login_form", clear_on_submit=True, border=False):
+        name = st.text_input(text("login.name"), key="auth_name", autocomplete="username")
+        password = st.text_input(text("login.password"), type="password", key="auth_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button(text("login.submit"), icon=":material/login:")
+    if not submitted:
+        return
+    result = accounts.authenticate(name or "", password or "", ip=client_ip())
+    if not result.ok:
+        st.error(result.message)
+        return
+    st.session_state[SESSION_KEY] = {"name": result.account.name, "since": time.time()}
+    st.rerun()  # the next run registers the pages of the user's role
+
+
+def _local_logout() -> None:
+    st.session_state.pop(SESSION_KEY, None)
