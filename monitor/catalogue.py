@@ -69,11 +69,11 @@ _VICTIM_SERVICES = "Ohne Täterarbeit."
 _VICTIM_SERVICES_EN = "Perpetrator programmes excluded."
 _POP = "Bevölkerung zum angegebenen Stichtag und Zensus-Basis."
 _POP_EN = "Population at the stated reference date and census basis."
-_COMPARE = ("Die Länder grenzen häusliche Gewalt in der Polizeistatistik unterschiedlich ab (nur Partnerschaft "
+COMPARABILITY_DE = ("Die Länder grenzen häusliche Gewalt in der Polizeistatistik unterschiedlich ab (nur Partnerschaft "
             "oder auch Familie); Ländervergleiche nur mit Vorsicht.")
-_COMPARE_EN = ("Länder define domestic violence differently in police data (partner violence only, or family "
+COMPARABILITY_EN = ("Länder define domestic violence differently in police data (partner violence only, or family "
                "violence too); compare Länder with care.")
-_FORMS = (
+FORMS_OF_VIOLENCE = (
     ("domestic", "domestic_violence", "häusliche Gewalt", "domestic violence", "haeusliche_gewalt"),
     ("sexual", "sexual_violence", "sexualisierte Gewalt", "sexual violence", "sexualisierte_gewalt"),
     ("stalking", "stalking", "Stalking", "stalking", "stalking"),
@@ -315,7 +315,7 @@ _INDICATORS: list[Indicator] = [
             caveat_de=f"Mehrfachnennung möglich. {_VICTIM_SERVICES}",
             caveat_en=f"More than one form possible. {_VICTIM_SERVICES_EN}", count_like=True,
         )
-        for key, _field, de, en, slug in _FORMS
+        for key, _field, de, en, slug in FORMS_OF_VIOLENCE
     ],
     *[
         Indicator(
@@ -328,7 +328,7 @@ _INDICATORS: list[Indicator] = [
             caveat_en=f"More than one form possible. {_VICTIM_SERVICES_EN} {_POP_EN}",
             decimals=1, events=f"counselling_persons_{key}",
         )
-        for key, _field, de, en, slug in _FORMS
+        for key, _field, de, en, slug in FORMS_OF_VIOLENCE
     ],
     Indicator(
         "counselling_waiting_days", "Wartezeit bis zum Erstgespräch", "Waiting time until first appointment",
@@ -381,7 +381,7 @@ _INDICATORS: list[Indicator] = [
         "Einsätze", "call-outs",
         "Σ Einsätze häusliche Gewalt im Zeitraum", "Σ call-outs for domestic violence in the period",
         "police", PROSECUTION, "flow", "polizeieinsaetze",
-        caveat_de=_COMPARE, caveat_en=_COMPARE_EN, count_like=True,
+        caveat_de=COMPARABILITY_DE, caveat_en=COMPARABILITY_EN, count_like=True,
     ),
     Indicator(
         "police_callouts_per_10k", "Polizeieinsätze je 10.000 Einwohner:innen",
@@ -389,32 +389,32 @@ _INDICATORS: list[Indicator] = [
         "Σ Einsätze ÷ Bevölkerung der meldenden Kreise × 10.000",
         "Σ call-outs ÷ population of the reporting Kreise × 10,000",
         "police", PROSECUTION, "per_capita", "polizeieinsaetze_je_10000_einwohner",
-        caveat_de=f"{_COMPARE} {_POP}", caveat_en=f"{_COMPARE_EN} {_POP_EN}",
+        caveat_de=f"{COMPARABILITY_DE} {_POP}", caveat_en=f"{COMPARABILITY_EN} {_POP_EN}",
         decimals=1, events="police_callouts",
     ),
     Indicator(
         "police_victims_female", "Opfer weiblich", "Victims, female", "Personen", "persons",
         "Σ weibliche Opfer", "Σ female victims", "police", PROSECUTION, "flow", "opfer_weiblich",
-        caveat_de=_COMPARE, caveat_en=_COMPARE_EN, count_like=True,
+        caveat_de=COMPARABILITY_DE, caveat_en=COMPARABILITY_EN, count_like=True,
     ),
     Indicator(
         "police_victims_male", "Opfer männlich", "Victims, male", "Personen", "persons",
         "Σ männliche Opfer", "Σ male victims", "police", PROSECUTION, "flow", "opfer_maennlich",
-        caveat_de=_COMPARE, caveat_en=_COMPARE_EN, count_like=True,
+        caveat_de=COMPARABILITY_DE, caveat_en=COMPARABILITY_EN, count_like=True,
     ),
     Indicator(
         "police_eviction_orders", "Wohnungsverweisungen und Rückkehrverbote", "Eviction and no-return orders",
         "Anordnungen", "orders",
         "Σ Wohnungsverweisungen und Rückkehrverbote", "Σ eviction and no-return orders",
         "police", PROSECUTION, "flow", "wohnungsverweisungen",
-        caveat_de=_COMPARE, caveat_en=_COMPARE_EN, count_like=True,
+        caveat_de=COMPARABILITY_DE, caveat_en=COMPARABILITY_EN, count_like=True,
     ),
     Indicator(
         "police_eviction_rate_pct", "Wohnungsverweisungen je Einsatz", "Eviction orders per call-out", "%", "%",
         "Σ Wohnungsverweisungen ÷ Σ Einsätze × 100", "Σ eviction orders ÷ Σ call-outs × 100",
         "police", PROSECUTION, "rate", "wohnungsverweisungsquote",
-        caveat_de="Nur Kreise, die Wohnungsverweisungen melden. " + _COMPARE,
-        caveat_en="Only Kreise that report eviction orders. " + _COMPARE_EN,
+        caveat_de="Nur Kreise, die Wohnungsverweisungen melden. " + COMPARABILITY_DE,
+        caveat_en="Only Kreise that report eviction orders. " + COMPARABILITY_EN,
         decimals=1, events="police_callouts",
     ),
     Indicator(
@@ -430,8 +430,8 @@ _INDICATORS: list[Indicator] = [
         "police_referral_rate_pct", "Weiterleitungsquote", "Referral rate", "%", "%",
         "Σ Weiterleitungen ÷ Σ Einsätze × 100", "Σ referrals ÷ Σ call-outs × 100",
         "police", PROSECUTION, "rate", "weiterleitungsquote",
-        caveat_de="Nur Kreise, die Weiterleitungen melden. " + _COMPARE,
-        caveat_en="Only Kreise that report referrals. " + _COMPARE_EN,
+        caveat_de="Nur Kreise, die Weiterleitungen melden. " + COMPARABILITY_DE,
+        caveat_en="Only Kreise that report referrals. " + COMPARABILITY_EN,
         decimals=1, higher_is_better=True, events="police_callouts",
     ),
     Indicator(

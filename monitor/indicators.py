@@ -64,7 +64,7 @@ def _count(*conds: str) -> str:
     return f"count(*) FILTER (WHERE {' AND '.join(conds)})"
 
 
-_FORM_FIELDS = {key: fld for key, fld, *_ in catalogue._FORMS}
+_FORM_FIELDS = {key: fld for key, fld, *_ in catalogue.FORMS_OF_VIOLENCE}
 
 MEASURES: dict[str, dict[str, str]] = {
     "shelters": {

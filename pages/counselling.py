@@ -24,7 +24,7 @@ CENTRES = (
     ("counselling_centres_sexual_violence", "counselling_centres_sexual_violence_needed",
      "counselling_centres_sexual_violence_missing"),
 )
-FORMS = [key for key, *_ in catalogue._FORMS]
+FORMS = [key for key, *_ in catalogue.FORMS_OF_VIOLENCE]
 SERIES_IDS = (
     "counselling_centres", "counselling_centres_needed", "counselling_centres_sexual_violence",
     "counselling_centres_sexual_violence_needed", "counselling_persons", "counselling_waiting_days",
@@ -136,7 +136,7 @@ m1, m2 = st.columns(2)
 m1.metric(c.label("counselling_persons"), kit.display("counselling_persons"))
 m2.metric(c.label("counselling_persons_per_10k_women"), kit.display("counselling_persons_per_10k_women"),
           help=pick(catalogue.get(persons.id).caveat_de, catalogue.get(persons.id).caveat_en))
-form_label = {k: pick(de, en_) for k, _f, de, en_, _s in catalogue._FORMS}
+form_label = {k: pick(de, en_) for k, _f, de, en_, _s in catalogue.FORMS_OF_VIOLENCE}
 reports = {r.ags: (report if r.ags == view.ags else data.report(r.ags, view.period, view.variant)) for r in compare}
 form_source = [(compare_names[r.ags], lambda i, rep=reports[r.ags]: (rep.values[i].value, rep.values[i].events))
                for r in compare]

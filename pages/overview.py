@@ -86,8 +86,8 @@ attain = pd.DataFrame({
     "target": [100.0] * len(rows),
 })
 target_sources = "; ".join(sorted({r[pick("Soll-Quelle", "Target source")] for r in rows if r[pick("Soll-Quelle", "Target source")]}))
-fig = charts.gap_bars(
-    attain, label="label", actual="actual", target="target",
+fig = c.figure(
+    "gap_bars", attain, label="label", actual="actual", target="target",
     title=charts.chart_title(pick("Zielerreichung", "Target attainment"), view.region.short_name,
                              charts.quarter_label(view.period, lang())),
     subtitle=pick("Ist in % des Solls (Soll = 100 %); Schutzplätze: Plätze, nicht Familienplätze",

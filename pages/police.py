@@ -19,7 +19,7 @@ en = lang() == "en"
 index = data.regions()
 period_text = charts.quarter_label(view.period, lang())
 DS = ("police",)
-COMPARE_NOTE = pick(catalogue._COMPARE, catalogue._COMPARE_EN)
+COMPARE_NOTE = pick(catalogue.COMPARABILITY_DE, catalogue.COMPARABILITY_EN)
 SERIES_IDS = (
     "police_callouts", "police_callouts_per_10k", "police_eviction_orders", "police_eviction_rate_pct",
     "police_referrals", "police_referral_rate_pct", "police_high_risk_cases", "police_victims_female",

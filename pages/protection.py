@@ -40,8 +40,8 @@ if ts.empty:
                  "No shelter reports for this region."))
 else:
     frame, masks = c.trend_frame(ts, ["shelter_places"], view)
-    fig = charts.trend_chart(
-        frame, title=charts.chart_title(pick("Schutzplätze und Soll", "Shelter places and target"), where),
+    fig = c.figure(
+        "trend_chart", frame, title=charts.chart_title(pick("Schutzplätze und Soll", "Shelter places and target"), where),
         subtitle=pick("Plätze (Betten) für Frauen und Kinder am Quartalsende; gestrichelt: Soll",
                       "Places (beds) for women and children at quarter end; dashed: target"),
         unit=pick("Plätze", "places"), target=ts.set_index("quarter")["shelter_places_needed"],
@@ -60,8 +60,8 @@ else:
     scope_name = pick(f"Kreise in {data.regions().get(scope_land).name}",
                       f"Kreise in {data.regions().get(scope_land).name}")
 ranking = data.table(scope_level, view.period, land=scope_land, variant=view.variant)
-fig = charts.bar_ranking(
-    ranking, value="shelter_coverage_pct", label="name",
+fig = c.figure(
+    "bar_ranking", ranking, value="shelter_coverage_pct", label="name",
     title=charts.chart_title(pick("Zielerreichung Schutzplätze", "Shelter places: target attainment"), scope_name, when),
     subtitle=pick("Vorhandene Plätze in % des Solls (Soll = 100 %)", "Existing places as % of the target (100 %)"),
     unit="%", target=100, target_label=pick("Soll", "Target"), highlight=view.ags,

@@ -221,7 +221,7 @@ if target_info is not None:
                              scope_report.values[PER_10K_TARGET[ind_id]]))
 if across_laender:
     st.caption(f"**{pick('Vergleichbarkeit', 'Comparability')}:** "
-               + pick(catalogue._COMPARE, catalogue._COMPARE_EN))
+               + pick(catalogue.COMPARABILITY_DE, catalogue.COMPARABILITY_EN))
 
 # --- ranked table ----------------------------------------------------------------------------------------
 
@@ -340,7 +340,7 @@ if chosen:
                     "Gaps in the lines: no report for that quarter – not zero."))
     if len({a[:2] for a in chosen if a != GERMANY}) > 1:
         st.caption(f"**{pick('Vergleichbarkeit', 'Comparability')}:** "
-                   + pick(catalogue._COMPARE, catalogue._COMPARE_EN))
+                   + pick(catalogue.COMPARABILITY_DE, catalogue.COMPARABILITY_EN))
 else:
     st.info(pick("Regionen auswählen, um sie über die Zeit zu vergleichen.",
                  "Choose regions to compare them over time."))

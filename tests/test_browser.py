@@ -25,6 +25,8 @@ PAGES = {
     "polizei": "Polizei",
     "regionen": "Regionen",
     "methodik": "Methodik",
+    "berichte": "Bericht",
+    "bedarfsplanung": "Bedarfsplanung",
 }
 
 

@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 from tests.fixture_db import PERIOD, build_fixture_db
 
 PAGES = ("pages/overview.py", "pages/protection.py", "pages/counselling.py", "pages/police.py",
-         "pages/regions.py", "pages/methodology.py")
+         "pages/regions.py", "pages/methodology.py", "pages/reports.py", "pages/planning.py")
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser import chromium_page, streamlit_server, wait_for_app  # noqa: E402
 
-PAGES = ("uebersicht", "schutz", "beratung", "polizei", "regionen", "methodik")
+PAGES = ("uebersicht", "schutz", "beratung", "polizei", "regionen", "methodik", "berichte", "bedarfsplanung")
 
 
 def main() -> int:
