@@ -607,7 +607,10 @@ def gap_bars(
         if math.isnan(v):
             texts.append(f"{m} – {_w(language, 'suppressed')}" if m else _w(language, "missing"))
         else:
-            pct = f" ({format_number(v / s * 100, 0, '%', language)} {_w(language, 'of_target')})" if s and s > 0 else ""
+            # rows already in % of their target need no second percentage
+            in_pct_of_target = _pct_unit(unit) and s == 100
+            pct = (f" ({format_number(v / s * 100, 0, '%', language)} {_w(language, 'of_target')})"
+                   if s and s > 0 and not in_pct_of_target else "")
             texts.append(f"{w_ist} {format_number(v, decimals, unit, language)} · {w_soll} "
                          f"{format_number(s, decimals, unit, language)}{pct}")
     fig = go.Figure()

@@ -542,9 +542,7 @@ def _methodology(pdf: ReportPdf, report: RegionReport, status: dict, public: boo
     else:
         lines.append(f"Datenschutz: {INTERNAL_DE}")
     lines += list(extra_sources)
-    stand = status.get("stand")
-    lines.append(f"Erstellt mit dem IK-Monitor am {pdf.made_on:%d.%m.%Y}; Datenstand: {_fmt_stand(stand)}."
-                 + (" DEMODATEN – erfundene Zahlen, keine echten Werte." if status.get("is_demo") else ""))
+    # date, "Stand" and the demo mark already stand in the header and the footer of every page
     for line in lines:
         pdf.note(line, size=7.2)
         pdf.ln(0.6)
