@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from monitor import config, indicators, store  # noqa: E402
 
-PAGES = ("overview", "protection", "counselling", "police", "regions", "methodology")
+PAGES = ("overview", "protection", "counselling", "police", "regions", "methodology", "reports", "planning")
 AIM_MS = 300
 
 
