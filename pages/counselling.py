@@ -236,24 +236,7 @@ c.chart(fig, view=view, indicator_id="counselling_reach_rate_pct", table=c.as_ta
 # --- ranking of the areas -----------------------------------------------------------------------------------
 
 st.header(pick("Deckungsgrad im Vergleich", "Coverage compared"))
-land_ags = view.region.land_ags if view.region.level != "bund" else None
-choices = (["kreise"] if land_ags else []) + ["laender"]
-land_name = kit.place_name(index.get(land_ags)) if land_ags else ""
-scope = choices[0] if len(choices) == 1 else st.segmented_control(
-    pick("Vergleich", "Comparison"), choices, default=choices[0], key="co_ranking_scope", required=True,
-    format_func=lambda s: pick(f"Kreise in {land_name}", f"Kreise in {land_name}") if s == "kreise"
-    else pick("Länder", "Länder"),
-)
-if scope == "kreise":
-    table = data.table("kreis", view.period, land=land_ags, variant=view.variant)
-    what = pick(f"Kreise in {land_name}", f"Kreise in {land_name}")
-else:
-    table = data.table("land", view.period, variant=view.variant)
-    what = pick("Länder", "Länder")
-highlight = view.ags if view.region.level == "kreis" and scope == "kreise" else land_ags
-members = [index.get(a) for a in table["ags"]]
-labels = kit.names_for([m for m in members if m is not None])
-table = table.assign(label=[labels.get(a, n) for a, n in zip(table["ags"], table["name"])])
+table, what, highlight = kit.ranking_scope("co_ranking_scope")
 ind = catalogue.get("counselling_centres_coverage_pct")
 fig = c.figure(
     "bar_ranking", table, value="counselling_centres_coverage_pct", label="label", key="ags", highlight=highlight,

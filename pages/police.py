@@ -139,23 +139,7 @@ fig = c.figure(
 c.chart(fig, view=view, indicator_id="police_callouts_per_10k", table=c.as_table(per10k), key="po_per10k")
 
 # ranking of the Kreise of the Land, or of the Länder
-land_ags = view.region.land_ags if view.region.level != "bund" else None
-choices = (["kreise"] if land_ags else []) + ["laender"]
-land_name = kit.place_name(index.get(land_ags)) if land_ags else ""
-scope = choices[0] if len(choices) == 1 else st.segmented_control(
-    pick("Vergleich", "Comparison"), choices, default=choices[0], key="po_ranking_scope", required=True,
-    format_func=lambda s: pick(f"Kreise in {land_name}", f"Kreise in {land_name}") if s == "kreise"
-    else pick("Länder", "Länder"),
-)
-if scope == "kreise":
-    table = data.table("kreis", view.period, land=land_ags, variant=view.variant)
-    what = pick(f"Kreise in {land_name}", f"Kreise in {land_name}")
-else:
-    table = data.table("land", view.period, variant=view.variant)
-    what = pick("Länder", "Länder")
-highlight = view.ags if view.region.level == "kreis" and scope == "kreise" else land_ags
-labels = kit.names_for([m for m in (index.get(a) for a in table["ags"]) if m is not None])
-table = table.assign(label=[labels.get(a, n) for a, n in zip(table["ags"], table["name"])])
+table, what, highlight = kit.ranking_scope("po_ranking_scope")
 ranked = table.assign(shown=kit.shown_column(table, "police_callouts_per_10k"))
 fig = c.figure(
     "bar_ranking", ranked, value="shown", label="label", key="ags", highlight=highlight,
@@ -173,7 +157,7 @@ out = c.text_marks(pd.DataFrame({
     pick("Vollständigkeit", "Completeness"): ranked["police_completeness"],
 }))
 c.chart(fig, view=view, indicator_id="police_callouts_per_10k", table=out, key="po_ranking")
-if scope == "laender":
+if what == "Länder":
     st.caption(COMPARE_NOTE)
 
 # --- eviction orders and referrals --------------------------------------------------------------------------

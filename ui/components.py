@@ -316,3 +316,28 @@ class PageKit:
         if frame.empty:
             return period_text(self.view)
         return f"{charts.quarter_label(frame.index[0], lang())}–{charts.quarter_label(frame.index[-1], lang())}"
+
+    def ranking_scope(self, key: str) -> tuple[pd.DataFrame, str, str | None]:
+        """For a ranking: the Kreise of the region's Land or the Länder (a switch where both make sense).
+
+        Returns the indicator table with a ``label`` column (names told apart), what it covers and the AGS to
+        highlight.
+        """
+        view = self.view
+        land_ags = view.region.land_ags if view.region.level != "bund" else None
+        choices = (["kreise"] if land_ags else []) + ["laender"]
+        land_name = self.place_name(self.index.get(land_ags)) if land_ags else ""
+        scope = choices[0] if len(choices) == 1 else st.segmented_control(
+            pick("Vergleich", "Comparison"), choices, default=choices[0], key=key, required=True,
+            format_func=lambda s: f"Kreise in {land_name}" if s == "kreise" else "Länder",
+        )
+        if scope == "kreise":
+            table = data.table("kreis", view.period, land=land_ags, variant=view.variant)
+            what = f"Kreise in {land_name}"
+        else:
+            table = data.table("land", view.period, variant=view.variant)
+            what = "Länder"
+        highlight = view.ags if view.region.level == "kreis" and scope == "kreise" else land_ags
+        labels = self.names_for([m for m in (self.index.get(a) for a in table["ags"]) if m is not None])
+        table = table.assign(label=[labels.get(a, n) for a, n in zip(table["ags"], table["name"])])
+        return table, what, highlight
