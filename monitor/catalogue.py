@@ -81,6 +81,15 @@ FORMS_OF_VIOLENCE = (
     ("other", "other_violence", "sonstige Gewalt", "other violence", "sonstige_gewalt"),
 )
 
+# The services with a convention target: (capacity, need, gap, coverage in % of the target or None).
+TARGETED_SERVICES = (
+    ("shelter_places", "shelter_places_needed", "shelter_places_missing", "shelter_coverage_pct"),
+    ("counselling_centres", "counselling_centres_needed", "counselling_centres_missing",
+     "counselling_centres_coverage_pct"),
+    ("counselling_centres_sexual_violence", "counselling_centres_sexual_violence_needed",
+     "counselling_centres_sexual_violence_missing", None),
+)
+
 _INDICATORS: list[Indicator] = [
     # --- Schutzunterkünfte -------------------------------------------------------------------------------
     Indicator(

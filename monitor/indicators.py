@@ -562,6 +562,14 @@ class RegionReport:
     def value(self, indicator_id: str) -> float | None:
         return self.values[indicator_id].value
 
+    def coverage_pct(self, capacity_id: str) -> float | None:
+        """Ist in % des Solls of a targeted service (catalogue.TARGETED_SERVICES)."""
+        _cap, need, _gap, coverage_id = next(t for t in catalogue.TARGETED_SERVICES if t[0] == capacity_id)
+        if coverage_id:
+            return self.value(coverage_id)
+        actual, needed = self.value(capacity_id), self.value(need)
+        return actual / needed * 100 if actual is not None and needed else None
+
     def source_of(self, indicator_id: str) -> str:
         """Where a figure comes from: dataset, population vintage and target, in German."""
         ind = CATALOGUE[indicator_id]
@@ -623,7 +631,7 @@ def _json_number(value: float | None, decimals: int) -> float | int | None:
     return int(round(value)) if decimals == 0 else round(float(value), decimals)
 
 
-def _num(value: Any) -> float | None:
+def number_or_none(value: Any) -> float | None:
     """A database value as float, with NULL/NaN/NA as None."""
     if value is None or value is pd.NA:
         return None
@@ -636,7 +644,7 @@ def _num(value: Any) -> float | None:
 
 def _int(value: Any) -> int:
     """A database count as int, with NULL/NaN as 0."""
-    return int(_num(value) or 0)
+    return int(number_or_none(value) or 0)
 
 
 # --- public functions -------------------------------------------------------------------------------------
@@ -678,8 +686,8 @@ def _completeness(row: dict[str, Any], ds: str, level: str, period: Period) -> C
     quarters = _int(row.get(f"{ds}_quarters"))
     n_quarters = len(period.quarters)
     facility = ds in FACILITY_DATASETS
-    cap_max = _num(row.get(f"{p}_cap_max"))
-    cap_min = _num(row.get(f"{p}_cap_min"))
+    cap_max = number_or_none(row.get(f"{p}_cap_max"))
+    cap_min = number_or_none(row.get(f"{p}_cap_min"))
     ref = _quarter_of_index(int(cap_max)) if cap_max is not None else None
     fr = _int(row.get(f"{p}_reported")) if facility else None
     fk = _int(row.get(f"{p}_known")) if facility else None
@@ -737,15 +745,15 @@ def _completeness_text(ds, level, kr, kt, lr, lt, fr, fk, ref, mixed, quarters, 
 def _population(row: dict[str, Any]) -> dict[str, Any]:
     ref = row.get("population_reference_date")
     ref = None if ref is None or pd.isna(ref) else pd.Timestamp(ref).date()
-    total = _num(row.get("population_total"))
-    female = _num(row.get("population_female"))
+    total = number_or_none(row.get("population_total"))
+    female = number_or_none(row.get("population_female"))
     return {
         "total": int(total) if total is not None else None,
         "female": int(female) if female is not None else None,
         "reference_date": ref,
         "basis": row.get("population_basis") if isinstance(row.get("population_basis"), str) else None,
         "source": row.get("population_source") if isinstance(row.get("population_source"), str) else None,
-        "mixed": int(_num(row.get("population_vintages")) or 0) > 1,
+        "mixed": int(number_or_none(row.get("population_vintages")) or 0) > 1,
     }
 
 
@@ -764,10 +772,10 @@ def _report_from_row(row: dict[str, Any], ags: str, name: str, level: str, perio
         target = needed = gap = None
         if t_ind is not None:
             target = row.get(f"{t_ind}__target_info")
-            needed = _num(row.get(_TARGETED[t_ind][2]))
-            gap = _num(row.get(_TARGETED[t_ind][4]))
+            needed = number_or_none(row.get(_TARGETED[t_ind][2]))
+            gap = number_or_none(row.get(_TARGETED[t_ind][4]))
         values[ind_id] = IndicatorValue(
-            ind_id, _num(row.get(ind_id)), events=_num(row.get(ind.events)) if ind.events else None,
+            ind_id, number_or_none(row.get(ind_id)), events=number_or_none(row.get(ind.events)) if ind.events else None,
             target=target, needed=needed, gap=gap, completeness=comp[ind.dataset],
         )
     return RegionReport(ags, name, level, period.text, variant, _population(row), values, comp)

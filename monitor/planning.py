@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 
 from . import config, exports
 from .indicators import (DEFAULT_VARIANT, RegionReport, TargetInfo, UnknownRegion, data_status, indicators_for,
-                         indicators_table)
+                         indicators_table, number_or_none)
 from .periods import Period
 from .regions import level_of
 
@@ -68,7 +68,7 @@ class Yardstick:
     def need(self, total: Any, female: Any) -> float:
         """The exact (unrounded) need of a population; NaN where the denominator is unknown."""
         base = total if self.denominator == "population_total" else female
-        base = _num(base)
+        base = number_or_none(base)
         return math.nan if base is None else base * self.value / self.per_population
 
     @property
@@ -447,18 +447,8 @@ def xlsx_filename(plan: Plan) -> str:
 # --- helpers -------------------------------------------------------------------------------------------------
 
 
-def _num(value: Any) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
 def _int_or_none(value: Any) -> int | None:
-    f = _num(value)
+    f = number_or_none(value)
     return None if f is None else int(round(f))
 
 

@@ -81,5 +81,11 @@ class RegionIndex:
         """Kreise whose official or short name matches ``text`` (both "Osnabrück"s for "Osnabrück")."""
         return list(self._by_name.get(normalise_name(text), []))
 
+    def display_name(self, region: Region) -> str:
+        """The short name, or the official one where another Kreis shares the short name (the two Osnabrücks)."""
+        if region.level == "kreis" and len(self.find_by_name(region.short_name)) > 1:
+            return region.name
+        return region.short_name
+
     def land_of(self, ags: str) -> Region | None:
         return self.by_ags.get(ags[:2]) if len(ags) >= 2 and ags != GERMANY else None

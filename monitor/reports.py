@@ -56,14 +56,6 @@ POPULATION_SHORT = "Bevölkerung: Statistische Ämter des Bundes und der Länder
 INTERNAL_DE = "Interne Fassung – enthält kleine Fallzahlen; nicht zur Veröffentlichung bestimmt."
 PUBLIC_DE = "Öffentliche Fassung – kleine Fallzahlen und Quoten auf wenigen Ereignissen sind unterdrückt."
 
-# (capacity, need, gap, coverage) of the three targeted services
-TARGETED = (
-    ("shelter_places", "shelter_places_needed", "shelter_places_missing", "shelter_coverage_pct"),
-    ("counselling_centres", "counselling_centres_needed", "counselling_centres_missing",
-     "counselling_centres_coverage_pct"),
-    ("counselling_centres_sexual_violence", "counselling_centres_sexual_violence_needed",
-     "counselling_centres_sexual_violence_missing", None),
-)
 TARGET_SHORT = {
     "shelter_places": "Schutzplätze",
     "counselling_centres": "Frauenberatungsstellen",
@@ -120,14 +112,6 @@ def change(now: RegionReport, before: RegionReport, ind_id: str, public: bool) -
     return f"{sign}{text}" + (" Pp." if _is_pct(ind_id) else "")
 
 
-def coverage(report: RegionReport, capacity: str, need: str, coverage_id: str | None) -> float | None:
-    """Ist in % des Solls (from the catalogue's coverage indicator where there is one)."""
-    if coverage_id:
-        return report.value(coverage_id)
-    actual, needed = report.value(capacity), report.value(need)
-    return actual / needed * 100 if actual is not None and needed else None
-
-
 def _pct(value: float | None) -> str:
     return privacy.MISSING if value is None else f"{privacy.format_de(value, 0)} %"
 
@@ -151,7 +135,7 @@ def _source(report: RegionReport | None, dataset_ids: Iterable[str], target_sour
 
 
 def _target_sources(report: RegionReport) -> str:
-    return "; ".join(dict.fromkeys(report.values[c].target.source for c, *_ in TARGETED
+    return "; ".join(dict.fromkeys(report.values[c].target.source for c, *_ in catalogue.TARGETED_SERVICES
                                    if report.values[c].target is not None))
 
 
@@ -226,8 +210,8 @@ def _style(b_status: dict) -> dict:
 
 def _attainment_figure(report: RegionReport, status: dict, where: str, compact: bool = False) -> go.Figure:
     rows = []
-    for capacity, need, _gap, cov in TARGETED:
-        rows.append({"label": TARGET_SHORT[capacity], "actual": coverage(report, capacity, need, cov),
+    for capacity, need, _gap, cov in catalogue.TARGETED_SERVICES:
+        rows.append({"label": TARGET_SHORT[capacity], "actual": report.coverage_pct(capacity),
                      "target": 100.0})
     return charts.gap_bars(
         pd.DataFrame(rows), label="label", actual="actual", target="target",
@@ -521,7 +505,7 @@ def _methodology(pdf: ReportPdf, report: RegionReport, status: dict, public: boo
         "Meldestand: " + "; ".join(f"{DATASETS[ds].label_de}: {c.text_de}" for ds, c in report.completeness.items())
         + ".",
     ]
-    for capacity, *_ in TARGETED:
+    for capacity, *_ in catalogue.TARGETED_SERVICES:
         t = report.values[capacity].target
         if t is not None:
             lines.append(f"Soll {TARGET_SHORT[capacity]}: {t.label_de} (gültig ab {t.valid_from:%d.%m.%Y}"
@@ -560,13 +544,13 @@ def _targets_table(pdf: ReportPdf, report: RegionReport, previous: RegionReport,
         header.append("Deutschl.")
         widths.append(18)
     rows = []
-    for capacity, need, gap, cov in TARGETED:
+    for capacity, need, gap, cov in catalogue.TARGETED_SERVICES:
         row = [TARGET_SHORT[capacity], shown(report, capacity, public), _need(report, need), _need(report, gap),
-               _pct(coverage(report, capacity, need, cov)), shown(previous, capacity, public),
+               _pct(report.coverage_pct(capacity)), shown(previous, capacity, public),
                change(report, previous, capacity, public)]
         for other in (land, germany):
             if other is not None:
-                row.append(_pct(coverage(other, capacity, need, cov)))
+                row.append(_pct(other.coverage_pct(capacity)))
         rows.append(row)
     pdf.grid(header, rows, widths)
 

@@ -38,11 +38,7 @@ COMPARE_IDS = ("counselling_persons", "counselling_waiting_days", "counselling_p
 kit = c.PageKit(view, report)
 
 
-series = kit.upto_period(data.series(view.ags, SERIES_IDS, view.variant))
-compare = kit.comparison_regions()
-compare_names = kit.names_for(compare)
-compare_series = {r.ags: (series if r.ags == view.ags else
-                          kit.upto_period(data.series(r.ags, COMPARE_IDS, view.variant))) for r in compare}
+series = kit.load_series(SERIES_IDS, COMPARE_IDS)
 span = kit.quarter_span(series)
 here = kit.place_name(view.region)
 
@@ -137,9 +133,9 @@ m1.metric(c.label("counselling_persons"), kit.display("counselling_persons"))
 m2.metric(c.label("counselling_persons_per_10k_women"), kit.display("counselling_persons_per_10k_women"),
           help=pick(catalogue.get(persons.id).caveat_de, catalogue.get(persons.id).caveat_en))
 form_label = {k: pick(de, en_) for k, _f, de, en_, _s in catalogue.FORMS_OF_VIOLENCE}
-reports = {r.ags: (report if r.ags == view.ags else data.report(r.ags, view.period, view.variant)) for r in compare}
-form_source = [(compare_names[r.ags], lambda i, rep=reports[r.ags]: (rep.values[i].value, rep.values[i].events))
-               for r in compare]
+reports = {r.ags: (report if r.ags == view.ags else data.report(r.ags, view.period, view.variant)) for r in kit.compare}
+form_source = [(kit.compare_names[r.ags], lambda i, rep=reports[r.ags]: (rep.values[i].value, rep.values[i].events))
+               for r in kit.compare]
 if view.ags == GERMANY:
     # for Germany the Länder are the comparison
     laender = data.table("land", view.period, variant=view.variant)
@@ -184,9 +180,8 @@ st.caption(multiple)
 # --- waiting times and staff --------------------------------------------------------------------------------
 
 st.header(pick("Wartezeit und Personal", "Waiting time and staff"))
-emphasis = compare_names[view.ags] if len(compare) > 1 else None
-wait = pd.DataFrame({compare_names[a]: kit.shown_column(s, "counselling_waiting_days") for a, s in compare_series.items()},
-                    index=series.index)
+emphasis = kit.compare_names[view.ags] if len(kit.compare) > 1 else None
+wait = kit.compared("counselling_waiting_days")
 fig = c.figure(
     "trend_chart", wait, title=charts.chart_title(c.label("counselling_waiting_days"), here, span),
     subtitle=c.subtitle("counselling_waiting_days"), unit=c.unit("counselling_waiting_days"), decimals=1,
@@ -223,8 +218,7 @@ fig = c.figure(
     unit=pick("Fälle / Personen", "cases / persons"), **c.style(DS, report).kwargs(),
 )
 c.chart(fig, view=view, indicator_id="counselling_police_referrals", table=c.as_table(counts), key="co_ref")
-reach = pd.DataFrame({compare_names[a]: kit.shown_column(s, "counselling_reach_rate_pct")
-                      for a, s in compare_series.items()}, index=series.index)
+reach = kit.compared("counselling_reach_rate_pct")
 fig = c.figure(
     "trend_chart", reach, title=charts.chart_title(c.label("counselling_reach_rate_pct"), here, span),
     subtitle=c.subtitle("counselling_reach_rate_pct", pick(catalogue.get("counselling_reach_rate_pct").caveat_de,

@@ -24,30 +24,14 @@ st.caption(
      f"Letztes Quartal mit Daten: {status['latest_quarter_overall']} · Stand: {status['stand_de']}")
 )
 
-TARGETED = (
-    ("shelter_places", "shelter_places_needed", "shelter_places_missing", "shelter_coverage_pct"),
-    ("counselling_centres", "counselling_centres_needed", "counselling_centres_missing",
-     "counselling_centres_coverage_pct"),
-    ("counselling_centres_sexual_violence", "counselling_centres_sexual_violence_needed",
-     "counselling_centres_sexual_violence_missing", None),
-)
-
-
-def coverage(actual_id: str, needed_id: str, coverage_id: str | None) -> float | None:
-    if coverage_id:
-        return report.value(coverage_id)
-    actual, needed = report.value(actual_id), report.value(needed_id)
-    return actual / needed * 100 if actual is not None and needed else None
-
-
 st.header(pick("Ist, Soll und Lücke", "Actual, target and gap"))
 st.caption(pick(catalogue.PILLARS[1], catalogue.PILLARS_EN[catalogue.PILLARS[1]]) + " · " +
            pick(assessment.RULE_DE, assessment.RULE_EN))
 rows = []
-cols = st.columns(len(TARGETED))
-for col, (actual_id, needed_id, missing_id, coverage_id) in zip(cols, TARGETED):
+cols = st.columns(len(catalogue.TARGETED_SERVICES))
+for col, (actual_id, needed_id, missing_id, coverage_id) in zip(cols, catalogue.TARGETED_SERVICES):
     v = report.values[actual_id]
-    pct = coverage(actual_id, needed_id, coverage_id)
+    pct = report.coverage_pct(actual_id)
     light = assessment.attainment(pct)
     before = previous.value(actual_id)
     delta = None
@@ -62,8 +46,11 @@ for col, (actual_id, needed_id, missing_id, coverage_id) in zip(cols, TARGETED):
         )
         needed = report.value(needed_id)
         missing = report.value(missing_id)
-        soll = charts.format_number(needed, 0, language=lang()) if needed is not None else "–"
-        gap = charts.format_number(missing, 0, language=lang()) if missing is not None else "–"
+        # the same decimals as everywhere else (catalogue): centres needed are fractional, places are not
+        soll = (charts.format_number(needed, catalogue.get(needed_id).decimals, language=lang())
+                if needed is not None else "–")
+        gap = (charts.format_number(missing, catalogue.get(missing_id).decimals, language=lang())
+               if missing is not None else "–")
         if light:
             word = assessment.LABELS[light][1 if en else 0]
             st.badge(f"{charts.format_number(pct, 0, '%', lang())} – {word}", color=assessment.COLOURS[light],
@@ -88,7 +75,7 @@ attain = pd.DataFrame({
 target_sources = "; ".join(sorted({r[pick("Soll-Quelle", "Target source")] for r in rows if r[pick("Soll-Quelle", "Target source")]}))
 fig = c.figure(
     "gap_bars", attain, label="label", actual="actual", target="target",
-    title=charts.chart_title(pick("Zielerreichung", "Target attainment"), view.region.short_name,
+    title=charts.chart_title(pick("Zielerreichung", "Target attainment"), data.regions().display_name(view.region),
                              charts.quarter_label(view.period, lang())),
     subtitle=pick("Ist in % des Solls (Soll = 100 %); Schutzplätze: Plätze, nicht Familienplätze",
                   "Actual as % of target (target = 100 %); shelter places: places, not family places"),
@@ -111,7 +98,7 @@ for ind_id in KEY:
     ind = catalogue.get(ind_id)
     rec = {pick("Kennzahl", "Indicator"): c.label(ind_id), pick("Einheit", "Unit"): c.unit(ind_id)}
     now = report.values[ind_id]
-    rec[f"{view.region.short_name} {view.period}"] = c.shown(now, view).display
+    rec[f"{data.regions().display_name(view.region)} {view.period}"] = c.shown(now, view).display
     before = previous.values[ind_id]
     rec[f"{pick('Vorjahr', 'Last year')} {view.period.previous_year()}"] = c.shown(before, view).display
     for kind, rep in compare[1:]:

@@ -55,14 +55,10 @@ SHARE_BASE = {
 kit = c.PageKit(view, report)
 
 
-series = kit.upto_period(data.series(view.ags, SERIES_IDS, view.variant))
-compare = kit.comparison_regions()
-compare_names = kit.names_for(compare)
-compare_series = {r.ags: (series if r.ags == view.ags else
-                          kit.upto_period(data.series(r.ags, COMPARE_IDS, view.variant))) for r in compare}
+series = kit.load_series(SERIES_IDS, COMPARE_IDS)
 span = kit.quarter_span(series)
 here = kit.place_name(view.region)
-emphasis = compare_names[view.ags] if len(compare) > 1 else None
+emphasis = kit.compare_names[view.ags] if len(kit.compare) > 1 else None
 style = c.style(DS, report)
 
 # --- header -------------------------------------------------------------------------------------------------
@@ -126,8 +122,7 @@ fig = c.figure(
 c.chart(fig, view=view, indicator_id="police_callouts", key="po_season",
         table=c.text_marks(by_year.rename_axis(pick("Quartal", "Quarter")).reset_index()))
 
-per10k = pd.DataFrame({compare_names[a]: kit.shown_column(s, "police_callouts_per_10k")
-                       for a, s in compare_series.items()}, index=series.index)
+per10k = kit.compared("police_callouts_per_10k")
 fig = c.figure(
     "trend_chart", per10k, title=charts.chart_title(c.label("police_callouts_per_10k"), here, span),
     subtitle=c.subtitle("police_callouts_per_10k", pick(f"Bevölkerung: Basis {report.population['basis']}.",
@@ -188,9 +183,8 @@ fig = c.figure(
     unit="%", decimals=1, **style.kwargs(),
 )
 c.chart(fig, view=view, indicator_id="police_referral_rate_pct", table=c.as_table(rates), key="po_rates")
-referral_compare = pd.DataFrame({compare_names[a]: kit.shown_column(s, "police_referral_rate_pct")
-                                 for a, s in compare_series.items()}, index=series.index)
-if len(compare) > 1:
+referral_compare = kit.compared("police_referral_rate_pct")
+if len(kit.compare) > 1:
     fig = c.figure(
         "trend_chart", referral_compare,
         title=charts.chart_title(c.label("police_referral_rate_pct"), f"{here} {pick('im Vergleich', 'compared')}",

@@ -15,7 +15,7 @@ report = data.report(view.ags, view.period, view.variant)
 places = report.values["shelter_places"]
 target = places.target
 style = c.style(("shelters",), report, target.source if target else None)
-where, when = view.region.short_name, c.period_text(view)
+where, when = data.regions().display_name(view.region), c.period_text(view)
 
 st.title(pick(f"Schutz – {view.region.name}", f"Protection – {view.region.name}"))
 st.caption(pick(

@@ -302,9 +302,7 @@ def series_name(ags: str) -> str:
     region = regions.get(ags)
     if ags == GERMANY:
         return pick("Deutschland", "Germany")
-    if region.level == "kreis" and len(regions.find_by_name(region.short_name)) > 1:
-        return region.label
-    return region.short_name
+    return regions.display_name(region)
 
 
 if chosen:

@@ -23,7 +23,7 @@ import streamlit as st
 
 from etl import accounts
 
-from .i18n import lang
+from .i18n import t
 
 VIEWER, UPLOADER, ADMIN = "viewer", "uploader", "admin"
 SESSION_KEY = "auth_local_user"
@@ -32,37 +32,11 @@ LOCAL_MAX_AGE_S = float(os.environ.get("IK_MONITOR_LOGIN_MAX_AGE", str(10 * 3600
 TRUST_PROXY_ENV = "IK_MONITOR_TRUST_PROXY"
 LOGIN_ENV = "IK_MONITOR_LOGIN"  # "off" on reader instances that serve a published snapshot
 
-TEXTS: dict[str, dict[str, str]] = {
-    "nav.section": {"de": "Verwaltung", "en": "Administration"},
-    "nav.upload": {"de": "Daten hochladen", "en": "Upload data"},
-    "nav.admin": {"de": "Referenzdaten", "en": "Reference data"},
-    "login.title": {"de": "Anmelden (Koordinierungsstelle)", "en": "Log in (coordination office)"},
-    "login.name": {"de": "Benutzername", "en": "User name"},
-    "login.password": {"de": "Passwort", "en": "Password"},
-    "login.submit": {"de": "Anmelden", "en": "Log in"},
-    "login.with": {"de": "Anmelden mit {provider}", "en": "Log in with {provider}"},
-    "login.sso": {"de": "Anmelden", "en": "Log in"},
-    "login.hint": {
-        "de": "Nur für die Koordinierungsstelle: Daten hochladen und verwalten. Zum Lesen ist keine Anmeldung nötig.",
-        "en": "Only for the coordination office: upload and manage data. Reading needs no login.",
-    },
-    "login.as": {"de": "Angemeldet als **{name}** ({role})", "en": "Logged in as **{name}** ({role})"},
-    "logout": {"de": "Abmelden", "en": "Log out"},
-    "role.viewer": {"de": "Lesen", "en": "viewer"},
-    "role.uploader": {"de": "Daten hochladen", "en": "uploader"},
-    "role.admin": {"de": "Verwaltung", "en": "admin"},
-    "denied": {
-        "de": "Diese Seite ist nur für angemeldete Personen mit der Rolle „{role}“.",
-        "en": "This page is only for logged-in users with the role “{role}”.",
-    },
-}
 
 
 def text(key: str, **params) -> str:
-    """A text of the login and navigation in the chosen language."""
-    entry = TEXTS[key]
-    value = entry.get(lang()) or entry["de"]
-    return value.format(**params) if params else value
+    """A text of the login and navigation in the chosen language (kept in ui/i18n.py with all others)."""
+    return t(key, **params)
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,7 @@ def trend(view: View, ids: list[str], *, what_de: str, what_en: str, subtitle_de
     frame, masks = trend_frame(ts, ids, view)
     first = catalogue.get(ids[0])
     fig = figure(
-        "trend_chart", frame, title=charts.chart_title(pick(what_de, what_en), view.region.short_name),
+        "trend_chart", frame, title=charts.chart_title(pick(what_de, what_en), data.regions().display_name(view.region)),
         subtitle=pick(subtitle_de, subtitle_en), unit=unit_ if unit_ is not None else unit(ids[0]),
         decimals=first.decimals if decimals is None else decimals, suppressed=masks,
         **style_.kwargs(**chart_kwargs),
@@ -257,10 +257,9 @@ class PageKit:
 
     def place_name(self, region) -> str:
         """Short name, or the full name where two Kreise share it (Osnabrück Stadt and Landkreis)."""
-        if region.level != "kreis":
-            return pick(region.short_name, "Germany" if region.ags == GERMANY else region.short_name)
-        same = [k for k in self.index.kreise(region.land_ags) if k.short_name == region.short_name]
-        return region.short_name if len(same) == 1 else region.name
+        if region.ags == GERMANY:
+            return pick(region.short_name, "Germany")
+        return self.index.display_name(region)
 
     def names_for(self, regions: list) -> dict[str, str]:
         """Labels for a list of regions: short names, full names where short names repeat."""
@@ -341,3 +340,24 @@ class PageKit:
         labels = self.names_for([m for m in (self.index.get(a) for a in table["ags"]) if m is not None])
         table = table.assign(label=[labels.get(a, n) for a, n in zip(table["ags"], table["name"])])
         return table, what, highlight
+
+    def load_series(self, series_ids: tuple[str, ...], compare_ids: tuple[str, ...]) -> pd.DataFrame:
+        """The region's quarterly series up to the period, and those of its comparison regions (Land, Germany).
+
+        Sets ``compare`` (regions), ``compare_names`` and ``compare_series`` (by AGS) for ``compared``.
+        """
+        series = self.upto_period(data.series(self.view.ags, series_ids, self.view.variant))
+        self.compare = self.comparison_regions()
+        self.compare_names = self.names_for(self.compare)
+        self.compare_series = {
+            r.ags: series if r.ags == self.view.ags else
+            self.upto_period(data.series(r.ags, compare_ids, self.view.variant))
+            for r in self.compare
+        }
+        self.series_index = series.index
+        return series
+
+    def compared(self, ind_id: str) -> pd.DataFrame:
+        """One indicator over time for the region and its comparison regions, as the view may show it."""
+        return pd.DataFrame({self.compare_names[a]: self.shown_column(s, ind_id)
+                             for a, s in self.compare_series.items()}, index=self.series_index)

@@ -58,6 +58,29 @@ TEXTS: dict[str, dict[str, str]] = {
     "status.loaded": {"de": "Geladene Daten", "en": "Loaded data"},
     "region.germany": {"de": "Deutschland", "en": "Germany"},
     "period.year": {"de": "Jahr {year}", "en": "Year {year}"},
+    # login, roles and the management section (ui/auth.py)
+    "nav.section": {"de": "Verwaltung", "en": "Administration"},
+    "nav.upload": {"de": "Daten hochladen", "en": "Upload data"},
+    "nav.admin": {"de": "Referenzdaten", "en": "Reference data"},
+    "login.title": {"de": "Anmelden (Koordinierungsstelle)", "en": "Log in (coordination office)"},
+    "login.name": {"de": "Benutzername", "en": "User name"},
+    "login.password": {"de": "Passwort", "en": "Password"},
+    "login.submit": {"de": "Anmelden", "en": "Log in"},
+    "login.with": {"de": "Anmelden mit {provider}", "en": "Log in with {provider}"},
+    "login.sso": {"de": "Anmelden", "en": "Log in"},
+    "login.hint": {
+        "de": "Nur für die Koordinierungsstelle: Daten hochladen und verwalten. Zum Lesen ist keine Anmeldung nötig.",
+        "en": "Only for the coordination office: upload and manage data. Reading needs no login.",
+    },
+    "login.as": {"de": "Angemeldet als **{name}** ({role})", "en": "Logged in as **{name}** ({role})"},
+    "logout": {"de": "Abmelden", "en": "Log out"},
+    "role.viewer": {"de": "Lesen", "en": "viewer"},
+    "role.uploader": {"de": "Daten hochladen", "en": "uploader"},
+    "role.admin": {"de": "Verwaltung", "en": "admin"},
+    "denied": {
+        "de": "Diese Seite ist nur für angemeldete Personen mit der Rolle „{role}“.",
+        "en": "This page is only for logged-in users with the role “{role}”.",
+    },
 }
 
 
