@@ -7,8 +7,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DB ?= $(or $(IK_MONITOR_DB),data/monitor.duckdb)
 PORT ?= 8501
+# the dates `make test-clock` moves the test session's clock to
+CLOCKS ?= 2027-07-01 2030-01-01
 
-.PHONY: run test demo bench clean
+.PHONY: run test test-clock lint prereqs demo bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,8 +24,22 @@ $(DB): | $(STAMP)
 run: $(STAMP) $(DB)
 	IK_MONITOR_DB=$(DB) $(PY) -m ui.serve --server.port $(PORT)
 
-test: $(STAMP)
+# system packages first (one line naming what is missing), then lint, then the suite
+prereqs:
+	@$(PYTHON) tools/prereqs.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check --quiet .
+
+test: prereqs $(STAMP) lint
 	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+# the suite once more per date in CLOCKS, with the session's clock moved there (no test may depend on the day)
+test-clock: prereqs $(STAMP)
+	@for clock in $(CLOCKS); do \
+	  echo "== test suite with the clock at $$clock"; \
+	  IK_TEST_CLOCK=$$clock $(PY) -m pytest -n 2 --dist loadgroup -q || exit 1; \
+	done
 
 demo: $(STAMP)
 	rm -f $(DB) $(DB).wal

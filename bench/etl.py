@@ -20,7 +20,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -31,13 +30,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from etl import loader, validate  # noqa: E402
 from etl.reader import read_file  # noqa: E402
-from monitor import store  # noqa: E402
+from monitor import config, store  # noqa: E402
 from monitor.datasets import SHELTERS  # noqa: E402
-from monitor.periods import Quarter, quarter_range  # noqa: E402
+from monitor.periods import Quarter, latest_complete_quarter, quarter_range  # noqa: E402
 from monitor.regions import RegionIndex  # noqa: E402
 
-TODAY = date(2026, 11, 21)
-QUARTERS = quarter_range(Quarter(2024, 1), Quarter(2025, 4))
+TODAY = config.today()
+# eight quarters up to the last complete one: valid on any day the benchmark runs
+_LAST = latest_complete_quarter(TODAY)
+QUARTERS = quarter_range(Quarter(_LAST.year - 2, _LAST.q).next(), _LAST)
 SEED = 20261121
 
 

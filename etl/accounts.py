@@ -262,8 +262,9 @@ def add_commands(sub) -> None:
     commands = u.add_subparsers(dest="user_command", metavar="AKTION", title="Aktionen")
     commands.required = True
     for action, text in (("add", "Konto anlegen"), ("passwd", "neues Passwort (und Rolle) setzen")):
-        a = commands.add_parser(action, help=text, description=text + ". Das Passwort wird zweimal abgefragt "
-                                                               "(oder mit --password-stdin von der Standardeingabe gelesen).")
+        a = commands.add_parser(action, help=text,
+                                description=text + ". Das Passwort wird zweimal abgefragt "
+                                                   "(oder mit --password-stdin von der Standardeingabe gelesen).")
         a.add_argument("name", metavar="NAME", help="Benutzername")
         a.add_argument("--role", choices=ROLES, required=action == "add",
                        help="uploader: Daten hochladen; admin: zusätzlich Referenzdaten verwalten")

@@ -109,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="Demodaten erzeugen und laden",
                        description="Erzeugt synthetische Demodaten für alle Kreise und lädt sie als Demo-Batches.")
+    d.add_argument("--workbooks", metavar="ORDNER",
+                   help="die erzeugten Quartalsdateien (xlsx) als Beispiele in diesem Ordner behalten")
     d.add_argument("--json", action="store_true", help="Ergebnis als JSON ausgeben")
     d.set_defaults(func=cmd_demo)
 
@@ -211,7 +213,8 @@ def cmd_load(args) -> int:
         if f.errors:
             _err(f"{f.file}: nicht geladen – " + " ".join(p.message for p in f.errors))
     if len(outcome.files) > 1:
-        counts = {s: sum(f.status == s for f in outcome.files) for s in (loader.LOADED, loader.UNCHANGED, loader.REJECTED)}
+        counts = {s: sum(f.status == s for f in outcome.files)
+                  for s in (loader.LOADED, loader.UNCHANGED, loader.REJECTED)}
         print(f"{len(outcome.files)} Dateien: {counts[loader.LOADED]} geladen, {counts[loader.UNCHANGED]} unverändert, "
               f"{counts[loader.REJECTED]} abgelehnt.")
     return outcome.exit_code
@@ -335,7 +338,9 @@ def cmd_demo(args) -> int:
     """``demo``: build synthetic demo data and load it as demo batches."""
     from .demo import build_demo
 
-    return _report_result(build_demo(config.db_path(), today=config.today()), args.json)
+    if args.workbooks:
+        Path(args.workbooks).mkdir(parents=True, exist_ok=True)
+    return _report_result(build_demo(config.db_path(), today=config.today(), workdir=args.workbooks), args.json)
 
 
 def cmd_population(args) -> int:

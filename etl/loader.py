@@ -304,7 +304,8 @@ def load_file(
         return FileOutcome(file, REJECTED, tables)
     for t in loadable:
         if t.report.frame is None or len(t.report.frame) == 0:
-            t.errors.append(Problem(NO_DATA, "error", "Die Tabelle enthält keine Datenzeilen; es wurde nichts geladen."))
+            t.errors.append(Problem(NO_DATA, "error",
+                                    "Die Tabelle enthält keine Datenzeilen; es wurde nichts geladen."))
     if any(t.errors for t in tables):
         return FileOutcome(file, REJECTED, tables)
     if con is None:

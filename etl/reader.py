@@ -214,7 +214,7 @@ def _clean_column(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     filled = np.array([v is not None for v in cleaned], dtype=bool)
     out = cleaned[codes]
     if ambiguous_bool:
-        for i in np.flatnonzero(_TYPE_OF(values) == bool):
+        for i in np.flatnonzero(_TYPE_OF(values) == bool):  # noqa: E721 - exact type, vectorised
             out[i] = "WAHR" if values[i] else "FALSCH"
     return out, filled[codes]
 

@@ -121,8 +121,9 @@ def check_archive(data: bytes, name: str, *, max_unpacked: int | None = None, ma
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS:
-        raise UnsafeFile("damaged-archive", f"„{name}“ ist beschädigt oder keine gültige Tabellendatei. "
-                                            "Bitte in Excel oder LibreOffice öffnen und als .xlsx neu speichern.") from None
+        raise UnsafeFile("damaged-archive",
+                         f"„{name}“ ist beschädigt oder keine gültige Tabellendatei. "
+                         "Bitte in Excel oder LibreOffice öffnen und als .xlsx neu speichern.") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > max_parts:
@@ -155,8 +156,9 @@ def check_archive(data: bytes, name: str, *, max_unpacked: int | None = None, ma
                 raise
             except _ZIP_ERRORS:
                 # a checksum or length that does not match what the archive declares: damaged or forged
-                raise UnsafeFile("damaged-archive", f"„{name}“ ist beschädigt (Teil „{info.filename}“ lässt sich "
-                                                    "nicht fehlerfrei entpacken). Bitte die Datei neu speichern.") from None
+                raise UnsafeFile("damaged-archive",
+                                 f"„{name}“ ist beschädigt (Teil „{info.filename}“ lässt sich "
+                                 "nicht fehlerfrei entpacken). Bitte die Datei neu speichern.") from None
 
 
 def _check_office_parts(names: list[str], name: str) -> None:
@@ -212,9 +214,10 @@ def too_large(name: str, size: int, limit: int) -> UnsafeFile:
 
 
 def _bomb(name: str, size: int, limit: int) -> UnsafeFile:
-    return UnsafeFile("zip-bomb", f"„{name}“ würde entpackt mehr als {_mb(limit)} MB ergeben ({_mb(size)} MB oder mehr) "
-                                  "und wird nicht geöffnet – so groß ist keine Quartalstabelle. Bitte die Datei "
-                                  "prüfen und als .xlsx neu speichern.")
+    return UnsafeFile("zip-bomb",
+                      f"„{name}“ würde entpackt mehr als {_mb(limit)} MB ergeben ({_mb(size)} MB oder mehr) "
+                      "und wird nicht geöffnet – so groß ist keine Quartalstabelle. Bitte die Datei "
+                      "prüfen und als .xlsx neu speichern.")
 
 
 def _macro(name: str, what: str) -> UnsafeFile:

@@ -197,7 +197,8 @@ def preview_changes(con: duckdb.DuckDBPyConnection, report) -> ChangePreview:
         quarters = _quarter_changes(con, ds)
         totals = _totals(con, ds)
         identical = con.execute(
-            "SELECT max(batch_id) FROM batches WHERE kind = 'data' AND dataset = ? AND sha256 = ? AND status = 'active'",
+            "SELECT max(batch_id) FROM batches "
+            "WHERE kind = 'data' AND dataset = ? AND sha256 = ? AND status = 'active'",
             [ds.id, report.sha256],
         ).fetchall()[0][0]
     finally:
@@ -349,7 +350,8 @@ def marked_rows(report, *, only_problems: bool = False, limit: int | None = None
 
     Display columns: Blatt (when several sheets), Zeile (as Excel shows it), Prüfung, then the dataset's
     German headers. Marks are ``"error"``, ``"warning"`` or ``""``; a problem without a column (e.g. a
-    repeated key) marks the whole row. A cell the check could not read keeps the text as written. Skipped rows (totals, footnotes) are not rows of the table and only
+    repeated key) marks the whole row. A cell the check could not read keeps the text as written.
+    Skipped rows (totals, footnotes) are not rows of the table and only
     appear in ``problems_frame``.
     """
     ds = get_dataset(report.dataset)

@@ -435,7 +435,8 @@ def trend_chart(
         values = _along(target, df.index)
         name = _target_name(target_label, language)
         fig.add_trace(go.Scatter(
-            x=x, y=values, mode="lines", name=name, line=dict(color=TARGET_COLOUR, width=2, dash="dash"), legendrank=2001,
+            x=x, y=values, mode="lines", name=name, line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
+            legendrank=2001,
             hovertemplate=[f"{name}<br>{lab}: {_hover_value(v, decimals, unit, language)}<extra></extra>"
                            for lab, v in zip(x, values)],
         ))
@@ -538,8 +539,10 @@ def bar_ranking(
     for lab, v, i in zip(labels, vals, order):
         if math.isnan(v):
             # No bar to carry the text: say so at the axis instead of drawing a zero.
-            fig.add_annotation(x=0, y=lab, xanchor="left", xshift=4, showarrow=False, font=dict(size=11, color=MUTED_COLOUR),
-                               text=f"{marks[i]} – {_w(language, 'suppressed')}" if marks[i] else _w(language, "missing"))
+            fig.add_annotation(x=0, y=lab, xanchor="left", xshift=4, showarrow=False,
+                               font=dict(size=11, color=MUTED_COLOUR),
+                               text=(f"{marks[i]} – {_w(language, 'suppressed')}" if marks[i]
+                                     else _w(language, "missing")))
     finite = [v for v in vals if not math.isnan(v)]
     top = max(finite + ([target] if target is not None else []) + [0])
     fig.update_xaxes(range=[0, top * 1.18 if top > 0 else 1], automargin=False, rangemode="tozero",
@@ -547,11 +550,9 @@ def bar_ranking(
                      **_axis_number_format(unit))
     fig.update_yaxes(type="category", automargin="left", showgrid=False, ticks="",
                      tickfont=dict(size=12 if len(labels) <= 40 else 11))
-    for lab, i in zip(labels, order):
-        if is_hi[i]:
-            fig.update_yaxes(tickmode="array", tickvals=labels,
-                             ticktext=[f"<b>{x}</b>" if is_hi[j] else x for x, j in zip(labels, order)])
-            break
+    if any(is_hi[i] for i in order):
+        fig.update_yaxes(tickmode="array", tickvals=labels,
+                         ticktext=[f"<b>{x}</b>" if is_hi[j] else x for x, j in zip(labels, order)])
     extra: list[str] = []
     if target is not None:
         name = _target_name(target_label, language)
@@ -672,7 +673,8 @@ def stacked_bars(
         totals += numbers.fillna(0)
         counted |= numbers.notna()
         values = [None if math.isnan(v) else v for v in numbers]
-        hover = [f"{col}<br>{c}: {format_number(v, decimals, unit, language) if v is not None else (m or _w(language, 'missing'))}"
+        hover = [f"{col}<br>{c}: "
+                 f"{format_number(v, decimals, unit, language) if v is not None else (m or _w(language, 'missing'))}"
                  "<extra></extra>" for c, v, m in zip(cats, values, marks)]
         bar = dict(name=str(col), marker=dict(color=PALETTE[i % len(PALETTE)]), hovertemplate=hover)
         fig.add_trace(go.Bar(y=cats, x=values, orientation="h", **bar) if horizontal
@@ -698,8 +700,9 @@ def stacked_bars(
         fig.update_yaxes(range=[0, top * 1.1 if top > 0 else 1], automargin="left", **value_axis)
         fig.update_xaxes(automargin=False, **cat_axis)
     extra = [_w(language, "suppressed_note")] if bool(flagged.any()) else []
+    shown_totals = [v if ok else float('nan') for v, ok in zip(totals, counted)]
     alt = (f"{_w(language, 'stacked')}: {title}. "
-           f"{_extremes(cats, [v if ok else float('nan') for v, ok in zip(totals, counted)], decimals, unit, language)}.")
+           f"{_extremes(cats, shown_totals, decimals, unit, language)}.")
     plot_height = max(160, 30 * len(cats)) if horizontal else height
     return _frame(fig, t, plot_height=plot_height, legend=True, legend_rows=_legend_rows(map(str, df.columns)),
                   x_axis_space=34, extra_footer=extra, alt=alt, kind="stacked",

@@ -33,8 +33,16 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from . import config, exports
-from .indicators import (DEFAULT_VARIANT, RegionReport, TargetInfo, UnknownRegion, data_status, indicators_for,
-                         indicators_table, number_or_none)
+from .indicators import (
+    DEFAULT_VARIANT,
+    RegionReport,
+    TargetInfo,
+    UnknownRegion,
+    data_status,
+    indicators_for,
+    indicators_table,
+    number_or_none,
+)
 from .periods import Period
 from .regions import level_of
 

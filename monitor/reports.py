@@ -32,8 +32,17 @@ from fpdf.enums import XPos, YPos
 from . import catalogue, charts, config, geo, images, planning, privacy, store
 from .catalogue import CATALOGUE
 from .datasets import DATASETS
-from .indicators import (DEFAULT_VARIANT, RegionReport, UnknownRegion, chain_from_report, data_status,
-                         indicators_for, indicators_table, need_decimals, time_series)
+from .indicators import (
+    DEFAULT_VARIANT,
+    RegionReport,
+    UnknownRegion,
+    chain_from_report,
+    data_status,
+    indicators_for,
+    indicators_table,
+    need_decimals,
+    time_series,
+)
 from .periods import Period
 from .regions import GERMANY, level_of
 
@@ -210,7 +219,7 @@ def _style(b_status: dict) -> dict:
 
 def _attainment_figure(report: RegionReport, status: dict, where: str, compact: bool = False) -> go.Figure:
     rows = []
-    for capacity, need, _gap, cov in catalogue.TARGETED_SERVICES:
+    for capacity, _need, _gap, _cov in catalogue.TARGETED_SERVICES:
         rows.append({"label": TARGET_SHORT[capacity], "actual": report.coverage_pct(capacity),
                      "target": 100.0})
     return charts.gap_bars(
@@ -288,7 +297,8 @@ def _chain_figure(report: RegionReport, status: dict, where: str, public: bool) 
         title=charts.chart_title("Interventionskette", where, report.period),
         subtitle="Vom Polizeieinsatz bis zur Aufnahme im Frauenhaus; verschiedene Datensätze und Zähleinheiten "
                  "(Fälle, Personen, Anfragen) – kein Trichter derselben Personen",
-        note=catalogue.COMPARABILITY_DE, source=_source(report, ("police", "counselling", "shelters")), **_style(status),
+        note=catalogue.COMPARABILITY_DE, source=_source(report, ("police", "counselling", "shelters")),
+        **_style(status),
     )
 
 
@@ -544,7 +554,7 @@ def _targets_table(pdf: ReportPdf, report: RegionReport, previous: RegionReport,
         header.append("Deutschl.")
         widths.append(18)
     rows = []
-    for capacity, need, gap, cov in catalogue.TARGETED_SERVICES:
+    for capacity, need, gap, _cov in catalogue.TARGETED_SERVICES:
         row = [TARGET_SHORT[capacity], shown(report, capacity, public), _need(report, need), _need(report, gap),
                _pct(report.coverage_pct(capacity)), shown(previous, capacity, public),
                change(report, previous, capacity, public)]

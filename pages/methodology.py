@@ -338,8 +338,9 @@ st.markdown(pick(
 st.header(pick("Vergleichbarkeit", "Comparability"), anchor="vergleichbarkeit")
 turn = catalogue.get("shelter_turn_aways")
 st.markdown("\n".join([
-    f"- **{pick('Polizeidaten', 'Police data')}:** " + pick(catalogue.COMPARABILITY_DE, catalogue.COMPARABILITY_EN) + " " + pick(
-        "Polizeibezirke decken sich nicht immer mit Kreisen.", "Police districts do not always match Kreise."),
+    f"- **{pick('Polizeidaten', 'Police data')}:** " + pick(catalogue.COMPARABILITY_DE, catalogue.COMPARABILITY_EN)
+    + " " + pick("Polizeibezirke decken sich nicht immer mit Kreisen.",
+                 "Police districts do not always match Kreise."),
     f"- **{pick('Abweisungen', 'Turn-aways')}:** " + pick(turn.caveat_de, turn.caveat_en),
     f"- **{pick('Plätze, Familienplätze, Betten', 'Places, family places, beds')}:** " + pick(
         "Der Monitor zählt Plätze (Betten) für Frauen und Kinder. Ein Familienplatz sind 2,5 Plätze (deutsche "

@@ -29,7 +29,7 @@ st.caption(pick(catalogue.PILLARS[1], catalogue.PILLARS_EN[catalogue.PILLARS[1]]
            pick(assessment.RULE_DE, assessment.RULE_EN))
 rows = []
 cols = st.columns(len(catalogue.TARGETED_SERVICES))
-for col, (actual_id, needed_id, missing_id, coverage_id) in zip(cols, catalogue.TARGETED_SERVICES):
+for col, (actual_id, needed_id, missing_id, _coverage_id) in zip(cols, catalogue.TARGETED_SERVICES):
     v = report.values[actual_id]
     pct = report.coverage_pct(actual_id)
     light = assessment.attainment(pct)
@@ -72,7 +72,8 @@ attain = pd.DataFrame({
     "actual": [r[pick("Zielerreichung (%)", "Attainment (%)")] for r in rows],
     "target": [100.0] * len(rows),
 })
-target_sources = "; ".join(sorted({r[pick("Soll-Quelle", "Target source")] for r in rows if r[pick("Soll-Quelle", "Target source")]}))
+target_sources = "; ".join(sorted({r[pick("Soll-Quelle", "Target source")] for r in rows
+                                   if r[pick("Soll-Quelle", "Target source")]}))
 fig = c.figure(
     "gap_bars", attain, label="label", actual="actual", target="target",
     title=charts.chart_title(pick("Zielerreichung", "Target attainment"), data.regions().display_name(view.region),
@@ -101,7 +102,7 @@ for ind_id in KEY:
     rec[f"{data.regions().display_name(view.region)} {view.period}"] = c.shown(now, view).display
     before = previous.values[ind_id]
     rec[f"{pick('Vorjahr', 'Last year')} {view.period.previous_year()}"] = c.shown(before, view).display
-    for kind, rep in compare[1:]:
+    for _kind, rep in compare[1:]:
         rec[rep.region_name] = c.shown(rep.values[ind_id], view).display
     records.append(rec)
 st.dataframe(pd.DataFrame(records), hide_index=True, width="stretch")

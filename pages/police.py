@@ -208,7 +208,8 @@ fig = c.figure(
 )
 c.chart(fig, view=view, indicator_id="police_high_risk_cases", table=c.as_table(high_risk), key="po_high_risk")
 recent = series.tail(8)
-victims = pd.DataFrame({c.label(i): kit.shown_column(recent, i) for i in ("police_victims_female", "police_victims_male")},
+victims = pd.DataFrame({c.label(i): kit.shown_column(recent, i)
+                        for i in ("police_victims_female", "police_victims_male")},
                        index=recent.index)
 fig = c.figure(
     "stacked_bars", victims,

@@ -18,10 +18,14 @@ style = c.style(("shelters",), report, target.source if target else None)
 where, when = data.regions().display_name(view.region), c.period_text(view)
 
 st.title(pick(f"Schutz – {view.region.name}", f"Protection – {view.region.name}"))
+counting_de = ("2,5 Plätze je Familienplatz (deutsche Praxis)" if view.variant == "DE"
+               else "1 Platz je Familienplatz (WAVE/EIGE)")
+counting_en = ("2.5 places per family place (German practice)" if view.variant == "DE"
+               else "1 place per family place (WAVE/EIGE)")
 st.caption(pick(
-    f"{view.period.label_de()} · Zählweise: {'2,5 Plätze je Familienplatz (deutsche Praxis)' if view.variant == 'DE' else '1 Platz je Familienplatz (WAVE/EIGE)'}"
+    f"{view.period.label_de()} · Zählweise: {counting_de}"
     " – umschaltbar in der Seitenleiste unter „Zählweise Schutzplätze“.",
-    f"{view.period} · Counting: {'2.5 places per family place (German practice)' if view.variant == 'DE' else '1 place per family place (WAVE/EIGE)'}"
+    f"{view.period} · Counting: {counting_en}"
     " – switch in the sidebar.",
 ))
 
@@ -41,7 +45,8 @@ if ts.empty:
 else:
     frame, masks = c.trend_frame(ts, ["shelter_places"], view)
     fig = c.figure(
-        "trend_chart", frame, title=charts.chart_title(pick("Schutzplätze und Soll", "Shelter places and target"), where),
+        "trend_chart", frame,
+        title=charts.chart_title(pick("Schutzplätze und Soll", "Shelter places and target"), where),
         subtitle=pick("Plätze (Betten) für Frauen und Kinder am Quartalsende; gestrichelt: Soll",
                       "Places (beds) for women and children at quarter end; dashed: target"),
         unit=pick("Plätze", "places"), target=ts.set_index("quarter")["shelter_places_needed"],
@@ -62,7 +67,8 @@ else:
 ranking = data.table(scope_level, view.period, land=scope_land, variant=view.variant)
 fig = c.figure(
     "bar_ranking", ranking, value="shelter_coverage_pct", label="name",
-    title=charts.chart_title(pick("Zielerreichung Schutzplätze", "Shelter places: target attainment"), scope_name, when),
+    title=charts.chart_title(pick("Zielerreichung Schutzplätze", "Shelter places: target attainment"),
+                             scope_name, when),
     subtitle=pick("Vorhandene Plätze in % des Solls (Soll = 100 %)", "Existing places as % of the target (100 %)"),
     unit="%", target=100, target_label=pick("Soll", "Target"), highlight=view.ags,
     **style.kwargs(),

@@ -83,7 +83,8 @@ def _load(fid: str, user_name: str) -> None:
     # the button is disabled until both are ticked; checked again here, as a client could send the click anyway
     if (checked.warnings and not st.session_state.get(f"ack_{fid}")) or (
             any(p.needs_replace for p in previews) and not st.session_state.get(f"replace_{fid}")):
-        state["flash"].append(("error", f"„{checked.name}“ wurde nicht geladen: erst Warnungen und Ersetzen bestätigen."))
+        state["flash"].append(("error", f"„{checked.name}“ wurde nicht geladen: "
+                                        "erst Warnungen und Ersetzen bestätigen."))
         return
     try:
         outcome = core.load_checked(checked, user=user_name, replace=any(p.needs_replace for p in previews),

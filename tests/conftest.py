@@ -1,21 +1,50 @@
-"""Shared fixtures: a fresh database per test, a pinned 'today', the path to ../shared."""
+"""Shared fixtures: the pinned test date, the fixture databases, a fresh database per test, ../shared.
+
+The tests run "on" ``TODAY`` whatever the machine's clock says: ``pytest_configure`` sets
+``IK_MONITOR_TODAY`` before any fixture of any scope runs (and every server or CLI the tests start inherits
+it). ``IK_TEST_CLOCK=2030-01-01`` additionally moves the whole clock of the test session there
+(``time-machine``), which is how ``make test-clock`` proves that no test depends on the day it runs.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.fixture_db import TODAY, build_fixture_db
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-TODAY = "2026-11-21"
+CLOCK_ENV = "IK_TEST_CLOCK"
+
+_travel = None
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    """Validation rules such as 'quarter in the future' depend on today's date."""
-    monkeypatch.setenv("IK_MONITOR_TODAY", TODAY)
+def pytest_configure(config):
+    """Pin 'today' for the session and every process it starts; optionally move the clock (``IK_TEST_CLOCK``)."""
+    global _travel
+    os.environ["IK_MONITOR_TODAY"] = TODAY.isoformat()
+    clock = os.environ.get(CLOCK_ENV)
+    if clock and _travel is None:
+        import time_machine
+
+        _travel = time_machine.travel(clock, tick=True)
+        _travel.start()
+
+
+def pytest_unconfigure(config):
+    global _travel
+    if _travel is not None:
+        _travel.stop()
+        _travel = None
+
+
+def pytest_report_header(config):
+    clock = os.environ.get(CLOCK_ENV)
+    return f"IK_MONITOR_TODAY={TODAY.isoformat()}" + (f", clock moved to {clock}" if clock else "")
 
 
 @pytest.fixture
@@ -32,7 +61,7 @@ def initialised_db(tmp_path_factory) -> Path:
     from monitor import store
 
     path = tmp_path_factory.mktemp("initialised") / "monitor.duckdb"
-    with store.connect(path):
+    with store.connect(path, write=True):
         pass
     return path
 
@@ -42,3 +71,32 @@ def initialised_copy(db_path, initialised_db) -> Path:
     """``db_path`` holding a fresh copy of the initialised store (cheaper than initialising again)."""
     shutil.copyfile(initialised_db, db_path)
     return db_path
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory) -> Path:
+    """The fixture database of ``tests/fixture_db.py`` (figures worked out there), built once per session.
+
+    Shared by every test of a worker: read it, never write to it (``fixture_db_copy`` is a writable copy).
+    """
+    return build_fixture_db(tmp_path_factory.mktemp("fixture") / "monitor.duckdb")
+
+
+@pytest.fixture(scope="session")
+def demo_fixture_db(tmp_path_factory, fixture_db) -> Path:
+    """The same fixture database with its data batches marked as demo data (pages and reports say so)."""
+    from monitor import store
+
+    path = tmp_path_factory.mktemp("fixture_demo") / "monitor.duckdb"
+    shutil.copyfile(fixture_db, path)
+    with store.connect(path, write=True) as con:
+        con.execute("UPDATE batches SET is_demo = true WHERE kind = 'data'")
+    return path
+
+
+@pytest.fixture
+def fixture_db_copy(fixture_db, tmp_path) -> Path:
+    """A copy of the fixture database that a test may change."""
+    path = tmp_path / "fixture.duckdb"
+    shutil.copyfile(fixture_db, path)
+    return path

@@ -49,19 +49,21 @@ first version of NI-FH-001's 2025-Q2 row with 100 places for women.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from monitor import store
-from monitor.datasets import COUNT, DECIMAL, DATASETS
+from monitor.datasets import COUNT, DATASETS, DECIMAL
 from monitor.periods import Quarter
 
 _DTYPES = {COUNT: "Int64", DECIMAL: "Float64"}
 
 QUARTERS = ("2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2")
 PERIOD = "2025-Q2"
+# the day the tests run "on" (tests/conftest.py pins it for the session and every process it starts)
+TODAY = date(2026, 11, 21)
 LOADED_AT = datetime(2025, 7, 15, 9, 30)
 
 # Known results for PERIOD, variant DE (see the module docstring)

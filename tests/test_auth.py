@@ -109,7 +109,7 @@ def test_unknown_account_gets_the_same_answer(store_path):
 def test_unlock_forgets_the_failures(store_path):
     accounts.add_user("anna", PASSWORD, "uploader")
     now = time.time()
-    for i in range(accounts.MAX_FAILURES_USER):
+    for _i in range(accounts.MAX_FAILURES_USER):
         accounts.authenticate("anna", "falsch", now=now)
     assert not accounts.authenticate("anna", PASSWORD, now=now).ok
     assert accounts.unlock("anna") == accounts.MAX_FAILURES_USER

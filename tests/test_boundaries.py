@@ -13,9 +13,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 from shapely.geometry import shape
 
-from conftest import SHARED
 from etl import boundaries
 from etl.boundaries import import_boundaries
 

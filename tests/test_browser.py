@@ -8,13 +8,14 @@ The boundaries are imported from the official BKG shapefiles in ../shared (the t
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.browser import chromium_page, streamlit_server, wait_for_app
 from tests.conftest import SHARED
-from tests.fixture_db import PERIOD, build_fixture_db
+from tests.fixture_db import PERIOD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -31,11 +32,12 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def app(tmp_path_factory, demo_fixture_db):
     from etl.boundaries import import_boundaries
 
     root = tmp_path_factory.mktemp("browser")
-    db = build_fixture_db(root / "monitor.duckdb", demo=True)
+    db = root / "monitor.duckdb"
+    shutil.copyfile(demo_fixture_db, db)
     boundaries = root / "boundaries"
     import_boundaries(SHARED / "geo" / "vg2500_2023-12-31_utm32s", out_dir=boundaries)
     with streamlit_server(db, {"IK_MONITOR_BOUNDARIES": str(boundaries)}) as url:

@@ -8,6 +8,7 @@ Screenshots of each step go to the test's temporary folder, or to ``IK_MONITOR_S
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,6 @@ import pytest
 from etl import accounts
 from monitor import store
 from tests.browser import chromium_page, streamlit_server, wait_for_app
-from tests.fixture_db import build_fixture_db
 from tests.messy import headers, shelter, write_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -25,9 +25,10 @@ NEW_QUARTER = "2025-Q3"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def app(tmp_path_factory, fixture_db):
     root = tmp_path_factory.mktemp("browser_upload")
-    db = build_fixture_db(root / "monitor.duckdb")
+    db = root / "monitor.duckdb"
+    shutil.copyfile(fixture_db, db)  # the uploads change it
     accounts_file = root / "accounts.sqlite"
     os.environ["IK_MONITOR_ACCOUNTS"] = str(accounts_file)
     try:
@@ -121,7 +122,8 @@ def test_uploader_loads_a_workbook_through_the_file_chooser(app):
 
         page.get_by_role("button", name=f"Osnabrück, kreisfreie Stadt · {NEW_QUARTER}").click()
         page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"] h1')"
-                               " && document.querySelector('[data-testid=\"stMain\"] h1').innerText.includes('Osnabrück')",
+                               " && document.querySelector('[data-testid=\"stMain\"] h1')"
+                               ".innerText.includes('Osnabrück')",
                                timeout=60000)
         wait_for_app(page)
         metric = page.locator('[data-testid="stMetric"]').filter(has_text="Schutzplätze").first

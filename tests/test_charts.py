@@ -14,10 +14,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT, SHARED
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import ROOT, SHARED
 from monitor import charts
 
 KREISE_WGS84 = SHARED / "geo" / "kreise_2023-12-31_wgs84_simplified.geojson"
@@ -99,7 +99,8 @@ def sample_figures(is_demo: bool) -> dict:
 @pytest.mark.parametrize("is_demo", [True, False], ids=["demo", "real"])
 def test_every_figure_carries_title_subtitle_source_stand(is_demo):
     for name, fig in sample_figures(is_demo).items():
-        assert "Dortmund" in fig.layout.title.text or "Ländern" in fig.layout.title.text or "NRW" in fig.layout.title.text
+        assert ("Dortmund" in fig.layout.title.text or "Ländern" in fig.layout.title.text
+                or "NRW" in fig.layout.title.text)
         assert "Einwohner:innen" in fig.layout.title.subtitle.text, name
         assert "Quelle: Landeskoordinierungsstelle NRW · Stand: 21.11.2026" in footer(fig), name
         assert fig.layout.separators == ",.", name

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixture_db import insert_batch
 from monitor import indicators as ind
 from monitor import store
+from tests.fixture_db import insert_batch
 
 PERIOD = "2024-Q4"
 GERMANY_PLACES = 7_786

@@ -43,7 +43,8 @@ def files(tmp_path) -> dict[str, Path]:
     good = [shelter_row(f"NI-FH-{i:03d}") for i in range(1, 6)]
     return {
         "ok": shelters_xlsx(tmp_path / "frauenhaeuser_q2.xlsx", good),
-        "fix": shelters_xlsx(tmp_path / "korrektur_q2.xlsx", [shelter_row("NI-FH-001", 20), shelter_row("NI-FH-002", 20)]),
+        "fix": shelters_xlsx(tmp_path / "korrektur_q2.xlsx",
+                             [shelter_row("NI-FH-001", 20), shelter_row("NI-FH-002", 20)]),
         "bad": shelters_xlsx(tmp_path / "fehler.xlsx", [shelter_row("NI-FH-001")[:4] + ["zwölf"] + shelter_row("x")[5:],
                                                           shelter_row("NI-FH-002", quarter="2027-Q1")]),
         "garbage": _write(tmp_path / "kaputt.xlsx", b"PK\x03\x04 no zip at all"),
@@ -188,10 +189,12 @@ def test_template_and_demo_are_delegated(capsys, tmp_path, monkeypatch):
     import etl.demo
 
     calls = []
-    monkeypatch.setattr(etl.demo, "build_demo", lambda db_path, today: calls.append(db_path) or
+    monkeypatch.setattr(etl.demo, "build_demo", lambda db_path, today, workdir: calls.append((db_path, workdir)) or
                         {"status": "loaded", "message": "Demodaten geladen.", "errors": []})
     code, out, _ = run(capsys, "demo")
-    assert code == 0 and out.strip() == "Demodaten geladen." and calls == [Path(os.environ["IK_MONITOR_DB"])]
+    assert code == 0 and out.strip() == "Demodaten geladen." and calls == [(Path(os.environ["IK_MONITOR_DB"]), None)]
+    code, out, _ = run(capsys, "demo", "--workbooks", tmp_path / "beispiele")
+    assert code == 0 and calls[-1][1] == str(tmp_path / "beispiele") and (tmp_path / "beispiele").is_dir()
 
 
 def test_population_batch_via_cli_and_undo(capsys):

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from etl.demo import (KNOWN_LAND_PLACES, MISSING_KREISE, MISSING_LAND, build_demo, generate_demo, missing_quarter)
+from etl.demo import KNOWN_LAND_PLACES, MISSING_KREISE, MISSING_LAND, build_demo, generate_demo, missing_quarter
 from monitor import datasets, store
 from monitor.periods import Quarter
 from monitor.regions import RegionIndex
+from tests.fixture_db import TODAY
 
-TODAY = date(2026, 11, 21)
 LATEST = "2026-Q3"
 
 

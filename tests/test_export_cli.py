@@ -15,20 +15,15 @@ from pypdf import PdfReader
 from monitor import images
 from monitor.cli import main
 from tests.conftest import ROOT
-from tests.fixture_db import PERIOD, build_fixture_db
+from tests.fixture_db import PERIOD
 
 pytestmark = pytest.mark.xdist_group("chromium")
 
 
-@pytest.fixture(scope="module")
-def fixture_file(tmp_path_factory):
-    return build_fixture_db(tmp_path_factory.mktemp("export_cli") / "monitor.duckdb")
-
-
 @pytest.fixture
-def fixture(fixture_file, monkeypatch):
-    monkeypatch.setenv("IK_MONITOR_DB", str(fixture_file))
-    return fixture_file
+def fixture(fixture_db, monkeypatch):
+    monkeypatch.setenv("IK_MONITOR_DB", str(fixture_db))
+    return fixture_db
 
 
 def run(capsys, *argv):
@@ -99,10 +94,10 @@ def test_no_browser_exits_1(fixture, capsys, tmp_path, monkeypatch):
     assert not (tmp_path / "b.pdf").exists()
 
 
-def test_real_command_line(fixture_file, tmp_path):
+def test_real_command_line(fixture_db, tmp_path):
     # the entry point as a user runs it; planning needs no browser, so this stays quick
     out = tmp_path / "plan.xlsx"
-    env = {**os.environ, "IK_MONITOR_DB": str(fixture_file)}
+    env = {**os.environ, "IK_MONITOR_DB": str(fixture_db)}
     proc = subprocess.run([sys.executable, "-m", "monitor", "planning", "--land", "03", "--period", PERIOD,
                            "-o", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr

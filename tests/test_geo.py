@@ -8,8 +8,8 @@ import os
 import shutil
 
 import pytest
-
 from conftest import ROOT, SHARED
+
 from monitor import geo
 
 KREISE_WGS84 = SHARED / "geo" / "kreise_2023-12-31_wgs84_simplified.geojson"

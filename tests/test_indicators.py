@@ -3,38 +3,27 @@
 from __future__ import annotations
 
 import math
-import shutil
 from datetime import date, datetime
 
 import pandas as pd
 import pytest
 
-from tests.fixture_db import KNOWN, PERIOD, build_fixture_db, insert_batch, shelter_rows
 from monitor import indicators as ind
 from monitor import store
 from monitor.catalogue import CATALOGUE
-
-
-@pytest.fixture(scope="module")
-def fixture_file(tmp_path_factory):
-    return build_fixture_db(tmp_path_factory.mktemp("fixture") / "monitor.duckdb")
+from tests.fixture_db import KNOWN, PERIOD, insert_batch, shelter_rows
 
 
 @pytest.fixture
-def con(fixture_file):
-    with store.connect(fixture_file) as c:
+def con(fixture_db):
+    with store.connect(fixture_db) as c:
         yield c
 
 
 @pytest.fixture
-def own_copy(fixture_file, tmp_path):
+def own_copy(fixture_db_copy):
     """A copy of the fixture database that a test may change."""
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(fixture_file, path)
-    wal = fixture_file.with_suffix(".duckdb.wal")
-    if wal.exists():
-        shutil.copy(wal, path.with_suffix(".duckdb.wal"))
-    return path
+    return fixture_db_copy
 
 
 def close(a, b, tol=1e-9):
@@ -248,14 +237,13 @@ def test_time_series_of_an_empty_store(db_path):
     assert close(report.value("shelter_places_needed"), 83_456_045 / 10_000 * 2.5)
 
 
-def test_data_status(con, tmp_path):
+def test_data_status(con, demo_fixture_db):
     status = ind.data_status(con)
     assert status["latest_quarter"] == {"shelters": "2025-Q2", "counselling": "2025-Q2", "police": "2025-Q2"}
     assert status["stand"] == datetime(2025, 7, 15, 10, 30)  # the undone load at 11:30 does not count
     assert status["is_demo"] is False
     assert status["batches"] == 4 and status["batches_total"] == 5
-    demo = build_fixture_db(tmp_path / "demo.duckdb", demo=True)
-    with store.connect(demo) as c:
+    with store.connect(demo_fixture_db) as c:
         assert ind.data_status(c)["is_demo"] is True
 
 

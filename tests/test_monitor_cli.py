@@ -9,23 +9,17 @@ import sys
 
 import pytest
 
-from tests.fixture_db import build_fixture_db
 from monitor.catalogue import CATALOGUE
 from monitor.cli import main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-@pytest.fixture(scope="module")
-def fixture_file(tmp_path_factory):
-    return build_fixture_db(tmp_path_factory.mktemp("cli") / "monitor.duckdb")
-
-
 @pytest.fixture
-def fixture(fixture_file, monkeypatch):
+def fixture(fixture_db, monkeypatch):
     """The fixture database as the default store (the CLI only reads it)."""
-    monkeypatch.setenv("IK_MONITOR_DB", str(fixture_file))
-    return fixture_file
+    monkeypatch.setenv("IK_MONITOR_DB", str(fixture_db))
+    return fixture_db
 
 
 def run(capsys, *argv):

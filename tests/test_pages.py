@@ -8,18 +8,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tests.fixture_db import PERIOD, build_fixture_db
+from tests.fixture_db import PERIOD
 
 PAGES = ("pages/overview.py", "pages/protection.py", "pages/counselling.py", "pages/police.py",
          "pages/regions.py", "pages/methodology.py", "pages/reports.py", "pages/planning.py")
 
 
 @pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory):
-    path = build_fixture_db(tmp_path_factory.mktemp("pages") / "monitor.duckdb", demo=True)
+def pages_db(demo_fixture_db):
     old = os.environ.get("IK_MONITOR_DB")
-    os.environ["IK_MONITOR_DB"] = str(path)
-    yield path
+    os.environ["IK_MONITOR_DB"] = str(demo_fixture_db)
+    yield demo_fixture_db
     if old is None:
         os.environ.pop("IK_MONITOR_DB", None)
     else:
@@ -51,18 +50,18 @@ def texts(at: AppTest) -> str:
 
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("region", ["00", "03", "03404", "09"])
-def test_every_page_renders_for_every_level(fixture_db, page, region):
+def test_every_page_renders_for_every_level(pages_db, page, region):
     at = run_page(page, region=region, period=PERIOD)
     assert at.title, "every page has a title"
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_in_english_and_internal_mode(fixture_db, page):
+def test_every_page_renders_in_english_and_internal_mode(pages_db, page):
     at = run_page(page, region="03241", period="2025", lang="en", mode="internal")
     assert at.title
 
 
-def test_url_reproduces_the_view(fixture_db):
+def test_url_reproduces_the_view(pages_db):
     at = run_page(PAGES[0], region="03404", period=PERIOD)
     assert at.session_state["region"] == "03404"
     assert at.session_state["period"] == PERIOD
@@ -70,7 +69,7 @@ def test_url_reproduces_the_view(fixture_db):
     assert "2. Quartal 2025" in at.title[0].value
 
 
-def test_overview_shows_known_figures_and_target_source(fixture_db):
+def test_overview_shows_known_figures_and_target_source(pages_db):
     at = run_page(PAGES[0], region="03404", period=PERIOD)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Schutzplätze (Plätze, nicht Familienplätze)"] == "24"
@@ -81,18 +80,18 @@ def test_overview_shows_known_figures_and_target_source(fixture_db):
     assert "Demodaten" in " ".join(w.value for w in at.sidebar.warning)
 
 
-def test_no_report_is_not_zero(fixture_db):
+def test_no_report_is_not_zero(pages_db):
     at = run_page(PAGES[0], region="09", period=PERIOD)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Schutzplätze (Plätze, nicht Familienplätze)"] == "k. A."
 
 
-def test_completeness_is_stated(fixture_db):
+def test_completeness_is_stated(pages_db):
     at = run_page(PAGES[1], region="03241", period=PERIOD, mode="internal")
     assert "2 von 3 Einrichtungen gemeldet" in texts(at)
 
 
-def test_public_mode_suppresses_small_counts(fixture_db):
+def test_public_mode_suppresses_small_counts(pages_db):
     # 03459 reports 2 admissions of women per quarter: "< 3" in public mode, 2 internally
     public = run_page(PAGES[3], region="03459", period=PERIOD)
     internal = run_page(PAGES[3], region="03459", period=PERIOD, mode="internal")
@@ -100,7 +99,7 @@ def test_public_mode_suppresses_small_counts(fixture_db):
     assert "< 3" not in texts(internal)
 
 
-def test_wave_variant_changes_the_need(fixture_db):
+def test_wave_variant_changes_the_need(pages_db):
     de = run_page(PAGES[1], region="03404", period=PERIOD, mode="internal")
     wave = run_page(PAGES[1], region="03404", period=PERIOD, mode="internal", variant="WAVE/EIGE")
     need_de = {m.label: m.value for m in de.metric}["Bedarf an Schutzplätzen (Soll)"]

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from monitor import exports, planning, store
 from monitor.indicators import UnknownRegion
 from tests.conftest import ROOT
-from tests.fixture_db import PERIOD, build_fixture_db
+from tests.fixture_db import PERIOD, TODAY
 
 CONVENTION = {
     "shelter_places": planning.Yardstick("shelter_places", 2.5, 10_000, "population_total", "2,5 Plätze",
@@ -27,14 +27,9 @@ CONVENTION = {
 
 
 @pytest.fixture(scope="module")
-def fixture_file(tmp_path_factory):
-    return build_fixture_db(tmp_path_factory.mktemp("planning") / "monitor.duckdb", demo=True)
-
-
-@pytest.fixture(scope="module")
-def plan(fixture_file):
-    with store.connect(fixture_file) as con:
-        return planning.build_plan(con, "03", PERIOD, today=date(2026, 11, 21))
+def plan(demo_fixture_db):
+    with store.connect(demo_fixture_db) as con:
+        return planning.build_plan(con, "03", PERIOD, today=TODAY)
 
 
 def row(plan: planning.Plan, ags: str) -> dict:
@@ -145,17 +140,17 @@ def test_fixture_land_with_convention_targets(plan):
     assert plan.is_demo
 
 
-def test_a_lands_own_target_overrides_the_convention(fixture_file, tmp_path):
+def test_a_lands_own_target_overrides_the_convention(demo_fixture_db, tmp_path):
     path = tmp_path / "own.duckdb"
-    path.write_bytes(fixture_file.read_bytes())
+    path.write_bytes(demo_fixture_db.read_bytes())
     with store.connect(path, write=True) as con:
         con.execute(
             "INSERT INTO targets (target_id, indicator, variant, denominator, per_population, value, factor, "
             "label_de, source, valid_from, land_ags) VALUES ('ni_places', 'shelter_places', NULL, "
             "'population_total', 10000, 3, 1, '3 Plätze je 10.000', 'Landesaktionsplan NI', DATE '2020-01-01', '03')"
         )
-        own = planning.build_plan(con, "03", PERIOD, today=date(2026, 11, 21))
-        other = planning.build_plan(con, "04", PERIOD, today=date(2026, 11, 21))
+        own = planning.build_plan(con, "03", PERIOD, today=TODAY)
+        other = planning.build_plan(con, "04", PERIOD, today=TODAY)
     ys = own.yardsticks["shelter_places"]
     assert ys.own and ys.land_ags == "03" and ys.source == "Landesaktionsplan NI"
     assert row(own, "03404")["places_needed"] == 50  # 165,686 × 3 / 10,000 = 49.7 → 50
@@ -174,8 +169,8 @@ def test_what_if_yardstick_recomputes_without_the_database(plan):
         planning.what_if("shelter_places", 0, 10_000, "population_total", "03")
 
 
-def test_only_a_land_can_be_planned(fixture_file):
-    with store.connect(fixture_file) as con, pytest.raises(UnknownRegion, match="kein Land"):
+def test_only_a_land_can_be_planned(demo_fixture_db):
+    with store.connect(demo_fixture_db) as con, pytest.raises(UnknownRegion, match="kein Land"):
         planning.build_plan(con, "03404", PERIOD)
 
 
@@ -227,9 +222,9 @@ exec(compile(open({page!r}, encoding="utf-8").read(), {page!r}, "exec"))
 
 
 @pytest.fixture
-def page_db(fixture_file, monkeypatch):
-    monkeypatch.setenv("IK_MONITOR_DB", str(fixture_file))
-    return fixture_file
+def page_db(demo_fixture_db, monkeypatch):
+    monkeypatch.setenv("IK_MONITOR_DB", str(demo_fixture_db))
+    return demo_fixture_db
 
 
 def run_page(ags: str) -> AppTest:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SHARED
 from etl import loader
 from etl.population import load_population, read_population
 from monitor import config, store

@@ -7,15 +7,14 @@ import re
 import zipfile
 from pathlib import Path
 
+import messy
 import pytest
+from conftest import SHARED
 from openpyxl import Workbook
 
 from etl import docs, reader
 from etl.reader import UnreadableFile, match_header, read_file
 from monitor.datasets import DATASETS, SHELTERS
-
-import messy
-from conftest import SHARED
 
 
 def _only_table(result):

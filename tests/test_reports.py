@@ -18,14 +18,9 @@ from streamlit.testing.v1 import AppTest
 from monitor import reports, store
 from monitor.indicators import UnknownRegion
 from tests.conftest import ROOT, SHARED
-from tests.fixture_db import PERIOD, build_fixture_db
+from tests.fixture_db import PERIOD
 
 pytestmark = pytest.mark.xdist_group("chromium")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    return build_fixture_db(tmp_path_factory.mktemp("reports") / "monitor.duckdb", demo=True)
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +38,14 @@ def briefing(db, ags: str, public: bool = False) -> reports.Briefing:
 
 
 @pytest.fixture(scope="module")
-def kreis_pdf(demo_db):
-    return reports.briefing_pdf(briefing(demo_db, "03404"))
+def kreis_pdf(demo_fixture_db):
+    return reports.briefing_pdf(briefing(demo_fixture_db, "03404"))
 
 
 @pytest.fixture(scope="module")
-def small_counts(demo_db):
+def small_counts(demo_fixture_db):
     """Landkreis Osnabrück (03459): 2 admissions, 1 turn-away, 2 persons counselled, 8 call-outs."""
-    return {public: reports.briefing_pdf(briefing(demo_db, "03459", public)) for public in (False, True)}
+    return {public: reports.briefing_pdf(briefing(demo_fixture_db, "03459", public)) for public in (False, True)}
 
 
 def text_of(pdf: bytes) -> str:
@@ -122,8 +117,8 @@ def test_briefing_fits_two_pages_and_no_page_is_blank(kreis_pdf):
 
 
 @pytest.mark.parametrize("ags, name", [("03", "Niedersachsen"), ("00", "Deutschland")])
-def test_land_and_germany_briefings_fit_two_pages(demo_db, ags, name):
-    pdf = reports.briefing_pdf(briefing(demo_db, ags))
+def test_land_and_germany_briefings_fit_two_pages(demo_fixture_db, ags, name):
+    pdf = reports.briefing_pdf(briefing(demo_fixture_db, ags))
     assert len(PdfReader(io.BytesIO(pdf)).pages) <= 2
     assert name in text_of(pdf)
     assert all(ink(img) > 0.04 for img in page_images(pdf))
@@ -144,8 +139,8 @@ def test_public_mode_suppresses_small_counts_in_the_pdf(small_counts):
     assert line_with(public, "Schutzplätze 5").startswith("Schutzplätze 5 89 84")
 
 
-def test_public_mode_suppresses_small_counts_in_the_chain_chart(demo_db):
-    b = briefing(demo_db, "03459", public=True)
+def test_public_mode_suppresses_small_counts_in_the_chain_chart(demo_fixture_db):
+    b = briefing(demo_fixture_db, "03459", public=True)
     steps = {s.label: s.value for s in reports.chain_steps(b.report, public=True)}
     assert steps["Aufnahmen im Frauenhaus"] == "< 3"
     assert steps["Abweisungen (neben der Kette)"] == "< 3"
@@ -154,8 +149,8 @@ def test_public_mode_suppresses_small_counts_in_the_chain_chart(demo_db):
     assert internal["Aufnahmen im Frauenhaus"] == 2
 
 
-def test_briefing_figures_carry_title_source_stand_and_demo_mark(demo_db):
-    figs = reports.briefing_figures(briefing(demo_db, "03404"))
+def test_briefing_figures_carry_title_source_stand_and_demo_mark(demo_fixture_db):
+    figs = reports.briefing_figures(briefing(demo_fixture_db, "03404"))
     assert list(figs) == ["zielerreichung", "schutzplaetze-vergleich", "schutzplaetze-verlauf", "interventionskette"]
     for fig in figs.values():
         footer = next(a.text for a in fig.layout.annotations if a.name == "footer")
@@ -164,16 +159,16 @@ def test_briefing_figures_carry_title_source_stand_and_demo_mark(demo_db):
         assert any(a.name == "demo-tag" for a in fig.layout.annotations)
 
 
-def test_unknown_region_is_a_german_error(demo_db):
-    with store.connect(demo_db) as con, pytest.raises(UnknownRegion, match="Unbekannte Region"):
+def test_unknown_region_is_a_german_error(demo_fixture_db):
+    with store.connect(demo_fixture_db) as con, pytest.raises(UnknownRegion, match="Unbekannte Region"):
         reports.build_briefing(con, "99999", PERIOD)
 
 
 # --- the slide tile ------------------------------------------------------------------------------------------
 
 
-def test_tile_is_a_1200_by_675_png_with_the_key_figures(demo_db):
-    b = briefing(demo_db, "03404")
+def test_tile_is_a_1200_by_675_png_with_the_key_figures(demo_fixture_db):
+    b = briefing(demo_fixture_db, "03404")
     png = reports.tile_png(b)
     img = Image.open(io.BytesIO(png))
     assert img.size == (1200, 675)
@@ -186,8 +181,8 @@ def test_tile_is_a_1200_by_675_png_with_the_key_figures(demo_db):
 
 
 @pytest.fixture(scope="module")
-def land_pdf(demo_db, boundaries):
-    with store.connect(demo_db) as con:
+def land_pdf(demo_fixture_db, boundaries):
+    with store.connect(demo_fixture_db) as con:
         lr = reports.build_land_report(con, "03", PERIOD, boundaries_dir=boundaries)
     return lr, reports.land_report_pdf(lr)
 
@@ -216,16 +211,16 @@ def test_land_report_pages_are_rendered_and_not_blank(land_pdf):
     assert ink(pages[-1]) > 0.005  # the last page may hold only the end of the method section
 
 
-def test_land_report_map_or_tile_map(land_pdf, demo_db, tmp_path):
+def test_land_report_map_or_tile_map(land_pdf, demo_fixture_db, tmp_path):
     lr, _ = land_pdf
     assert "karte" in reports.land_report_figures(lr)
-    with store.connect(demo_db) as con:
+    with store.connect(demo_fixture_db) as con:
         without = reports.build_land_report(con, "03", PERIOD, boundaries_dir=tmp_path)
     assert "kachelkarte" in reports.land_report_figures(without)
 
 
-def test_land_report_needs_a_land(demo_db):
-    with store.connect(demo_db) as con, pytest.raises(UnknownRegion, match="kein Land"):
+def test_land_report_needs_a_land(demo_fixture_db):
+    with store.connect(demo_fixture_db) as con, pytest.raises(UnknownRegion, match="kein Land"):
         reports.build_land_report(con, "03404", PERIOD)
 
 
@@ -242,8 +237,8 @@ exec(compile(open({page!r}, encoding="utf-8").read(), {page!r}, "exec"))
 """
 
 
-def test_reports_page_offers_every_download(demo_db, monkeypatch):
-    monkeypatch.setenv("IK_MONITOR_DB", str(demo_db))
+def test_reports_page_offers_every_download(demo_fixture_db, monkeypatch):
+    monkeypatch.setenv("IK_MONITOR_DB", str(demo_fixture_db))
     script = PAGE_SCRIPT.format(ags="03404", period=PERIOD, page=str(ROOT / "pages" / "reports.py"))
     at = AppTest.from_string(script, default_timeout=60)
     at.run()

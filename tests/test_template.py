@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import openpyxl
 import pandas as pd
 import pytest
 
 from etl.reader import read_file
-from etl.template import (DATA_SHEET, HELP_SHEET, LISTS_SHEET, QUARTERS_OFFERED, REGIONS_SHEET, offered_quarters,
-                          write_template, write_workbook)
+from etl.template import (
+    DATA_SHEET,
+    HELP_SHEET,
+    LISTS_SHEET,
+    QUARTERS_OFFERED,
+    REGIONS_SHEET,
+    offered_quarters,
+    write_template,
+    write_workbook,
+)
 from etl.validate import check_file
 from monitor import datasets, store
 from monitor.datasets import AGS, CATEGORY, COUNT, DECIMAL, QUARTER
 from monitor.regions import RegionIndex
-
-TODAY = date(2026, 11, 21)
+from tests.fixture_db import TODAY
 
 # one realistic row per dataset; every optional column filled so the round trip covers all of them
 ROWS = {

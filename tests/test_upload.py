@@ -23,22 +23,16 @@ from etl import upload as core
 from monitor import config, store
 from monitor.regions import RegionIndex
 from tests.conftest import ROOT
-from tests.fixture_db import build_fixture_db
 from tests.messy import headers, police, shelter, write_xlsx
 
 PASSWORD = "quartal-2025-ok"
 
 
-@pytest.fixture(scope="module")
-def fixture_template(tmp_path_factory) -> Path:
-    return build_fixture_db(tmp_path_factory.mktemp("upload") / "template.duckdb")
-
-
 @pytest.fixture
-def db(tmp_path, monkeypatch, fixture_template) -> Path:
+def db(tmp_path, monkeypatch, fixture_db) -> Path:
     """A fresh copy of the fixture database (figures in tests/fixture_db.py), with local accounts beside it."""
     path = tmp_path / "monitor.duckdb"
-    shutil.copyfile(fixture_template, path)
+    shutil.copyfile(fixture_db, path)
     monkeypatch.setenv("IK_MONITOR_DB", str(path))
     monkeypatch.setenv("IK_MONITOR_ACCOUNTS", str(tmp_path / "accounts.sqlite"))
     return path

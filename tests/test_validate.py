@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+import messy
 import pandas as pd
 import pytest
 
@@ -14,10 +15,7 @@ from etl.validate import FileReport, check_file
 from monitor import store
 from monitor.datasets import DATASETS
 from monitor.regions import Region, RegionIndex
-
-import messy
-
-TODAY = date(2026, 11, 21)
+from tests.fixture_db import TODAY
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,8 @@ def _boundaries(level: str) -> dict | None:
     installed = geo.load_boundaries(level)
     if installed:
         return installed
-    shared = ROOT.parent / "shared" / "geo" / f"{'kreise' if level == 'kreis' else 'laender'}_2023-12-31_wgs84_simplified.geojson"
+    shared = (ROOT.parent / "shared" / "geo"
+              / f"{'kreise' if level == 'kreis' else 'laender'}_2023-12-31_wgs84_simplified.geojson")
     return json.loads(shared.read_text(encoding="utf-8")) if shared.exists() else None
 
 
@@ -70,7 +71,8 @@ def sample_figures() -> dict:
         target_band=(pd.Series(150.0, index=short.index), pd.Series(190.0, index=short.index)),
         target_label="Soll-Korridor 1–1,25 Familienplätze je 10.000 EW",
     )
-    kreise = pd.read_csv(ROOT / "data" / "reference" / "kreise_population_2023-12-31.csv", dtype={"ags": str, "land_ags": str})
+    kreise = pd.read_csv(ROOT / "data" / "reference" / "kreise_population_2023-12-31.csv",
+                         dtype={"ags": str, "land_ags": str})
     nrw = kreise[kreise["land_ags"] == "05"].copy()
     nrw["coverage"] = rng.uniform(5, 110, len(nrw)).round(1)
     nrw.loc[nrw.index[3], "coverage"] = np.nan

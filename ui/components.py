@@ -172,7 +172,8 @@ def privacy_note(view: View) -> None:
         st.caption(note)
 
 
-def trend_frame(ts: pd.DataFrame, ids: list[str] | tuple[str, ...], view: View) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def trend_frame(ts: pd.DataFrame, ids: list[str] | tuple[str, ...],
+                view: View) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """A time series (from ``data.series``) as chart input: index quarter, one labelled column per indicator,
     and in public mode the mask of values withheld for privacy."""
     frame = ts.set_index("quarter")[list(ids)].astype("float64")
@@ -207,7 +208,8 @@ def trend(view: View, ids: list[str], *, what_de: str, what_en: str, subtitle_de
     frame, masks = trend_frame(ts, ids, view)
     first = catalogue.get(ids[0])
     fig = figure(
-        "trend_chart", frame, title=charts.chart_title(pick(what_de, what_en), data.regions().display_name(view.region)),
+        "trend_chart", frame,
+        title=charts.chart_title(pick(what_de, what_en), data.regions().display_name(view.region)),
         subtitle=pick(subtitle_de, subtitle_en), unit=unit_ if unit_ is not None else unit(ids[0]),
         decimals=first.decimals if decimals is None else decimals, suppressed=masks,
         **style_.kwargs(**chart_kwargs),

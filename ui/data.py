@@ -44,7 +44,8 @@ def status() -> dict:
 def _periods(data_version: tuple) -> list[str]:
     with store.connect() as con:
         quarters = sorted(
-            {q for ds in DATASETS.values() for (q,) in con.execute(f"SELECT DISTINCT quarter FROM {ds.table}_current").fetchall()},
+            {q for ds in DATASETS.values()
+             for (q,) in con.execute(f"SELECT DISTINCT quarter FROM {ds.table}_current").fetchall()},
             reverse=True,
         )
     return period_choices(quarters)
