@@ -24,7 +24,7 @@ def publish(out: Path | str, *, db_path: Path | str | None = None) -> dict:
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    with store.connect(source) as con:
+    with store.connect(source, write=True) as con:
         if source is not None and Path(source).resolve() == out:
             raise ValueError("Die Kopie darf nicht die Datenbank selbst überschreiben.")
         name = con.execute("SELECT current_database()").fetchall()[0][0]

@@ -1,12 +1,19 @@
 """The DuckDB store: schema, connections and first-time initialisation.
 
-Connections are short-lived (open, work, close) so that a load from the CLI and the running app can take
-turns on the same file; when another process holds the file lock we retry for ``LOCK_TIMEOUT_S`` and then
-say so in German. Within one process a lock serialises writers. Every table and view is defined here.
+The working store (``IK_MONITOR_DB``) is opened only by writers, one at a time: a lock file serialises
+writer processes (a waiting writer retries for ``LOCK_TIMEOUT_S``, then says so in German), a lock within the
+process serialises threads. After every write the closed file is copied to a readers' snapshot
+(``monitor.read.duckdb``) and renamed into place; readers open that snapshot read-only. So any number of
+readers in any number of processes never hold the working store's lock, and a load never waits for them.
+Public figures are not read here at all but from the immutable releases (``monitor.release``).
+Every table and view is defined here.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 import threading
 import time
 from contextlib import contextmanager
@@ -118,6 +125,13 @@ POPULATION_SOURCE = (
 )
 
 
+def _busy(path: Path) -> StoreBusy:
+    return StoreBusy(
+        f"Die Datenbank {path} wird gerade von einem anderen Vorgang benutzt "
+        f"(z. B. einem laufenden Ladevorgang). Bitte in einer Minute erneut versuchen."
+    )
+
+
 def _open(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + config.LOCK_TIMEOUT_S
     delay = 0.05
@@ -128,35 +142,114 @@ def _open(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             if "lock" not in str(exc).lower():
                 raise
             if time.monotonic() >= deadline:
-                raise StoreBusy(
-                    f"Die Datenbank {path} wird gerade von einem anderen Vorgang benutzt "
-                    f"(z. B. einem laufenden Ladevorgang). Bitte in einer Minute erneut versuchen."
-                ) from exc
+                raise _busy(path) from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
 
 
-@contextmanager
-def connect(path: Path | str | None = None, *, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the store, initialised on first use; writers are serialised within the process."""
+def snapshot_path(path: Path | str | None = None) -> Path:
+    """The readers' copy of the working store: ``monitor.duckdb`` → ``monitor.read.duckdb``."""
     path = Path(path) if path else config.db_path()
-    if not path.exists() or write:
-        lock = _write_lock
-    else:
-        lock = None
-    if lock:
-        lock.acquire()
-    try:
+    return path.with_name(f"{path.stem}.read{path.suffix}")
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    """One writer at a time across processes (a lock file beside the store), then within the process."""
+    lock_file = path.with_name(path.name + ".lock")
+    deadline = time.monotonic() + config.LOCK_TIMEOUT_S
+    with _write_lock, open(lock_file, "a+") as handle:
+        delay = 0.02
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise _busy(path) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write_snapshot(path: Path) -> None:
+    """Copy the closed working store to the readers' snapshot; readers switch over with an atomic rename."""
+    target = snapshot_path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(path, tmp)
+    wal = path.with_name(path.name + ".wal")
+    if wal.exists():  # not after a clean close; copied so that the snapshot never misses a commit
+        shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
+        con = duckdb.connect(str(tmp))
+        con.execute("CHECKPOINT")
+        con.close()
+    os.replace(tmp, target)
+
+
+def _snapshot_is_fresh(path: Path) -> bool:
+    snap = snapshot_path(path)
+    if not snap.exists():
+        return False
+    wal = path.with_name(path.name + ".wal")
+    newest = max(path.stat().st_mtime_ns, wal.stat().st_mtime_ns if wal.exists() else 0)
+    return snap.stat().st_mtime_ns >= newest
+
+
+@contextmanager
+def _write(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    with _writer_lock(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         con = _open(path)
         try:
             ensure_initialised(con)
             yield con
+            con.execute("CHECKPOINT")
         finally:
             con.close()
+        _write_snapshot(path)
+
+
+@contextmanager
+def connect(path: Path | str | None = None, *, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the store, initialised on first use.
+
+    ``write=True``: the working store itself, one writer at a time (other writers wait up to
+    ``LOCK_TIMEOUT_S``, then ``StoreBusy``); when the block ends without an error the readers' snapshot is
+    replaced. Otherwise a read-only connection to that snapshot: any number of readers, in any number of
+    processes, and none of them ever holds the working store's lock, so readers never block a writer and a
+    writer never blocks a reader.
+    """
+    path = Path(path) if path else config.db_path()
+    if not path.exists() or not _snapshot_is_fresh(path):
+        refresh_snapshot(path)
+    if write:
+        with _write(path) as con:
+            yield con
+        return
+    con = duckdb.connect(str(snapshot_path(path)), read_only=True)
+    try:
+        yield con
     finally:
-        if lock:
-            lock.release()
+        con.close()
+
+
+def refresh_snapshot(path: Path | str | None = None) -> None:
+    """(Re)create the readers' snapshot, initialising the store first if it does not exist yet."""
+    path = Path(path) if path else config.db_path()
+    with _writer_lock(path):
+        if path.exists() and _snapshot_is_fresh(path):
+            return  # another process refreshed it while this one waited
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = _open(path)
+        try:
+            ensure_initialised(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _write_snapshot(path)
 
 
 def ensure_initialised(con: duckdb.DuckDBPyConnection) -> None:
@@ -208,11 +301,9 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def data_version(path: Path | str | None = None) -> tuple:
-    """A cheap fingerprint that changes with every load or undo; the app keys its caches on it."""
-    path = Path(path) if path else config.db_path()
-    if not path.exists():
-        return (str(path), 0, 0)
-    st = path.stat()
-    wal = path.with_suffix(path.suffix + ".wal")
-    wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
-    return (str(path), st.st_mtime_ns, wal_mtime)
+    """A cheap fingerprint that changes with every load or undo (the snapshot is replaced); caches key on it."""
+    snap = snapshot_path(path)
+    if not snap.exists():
+        return (str(snap), 0, 0)
+    st = snap.stat()
+    return (str(snap), st.st_mtime_ns, st.st_size)
