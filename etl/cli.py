@@ -114,13 +114,30 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="Ergebnis als JSON ausgeben")
     d.set_defaults(func=cmd_demo)
 
-    for name, what in (("population", "Bevölkerungsstand (Destatis-Tabelle oder CSV) laden"),
-                       ("targets", "eigene Zielwerte eines Landes (CSV oder xlsx) laden")):
-        r = sub.add_parser(name, help=what, description=what[0].upper() + what[1:] + "; rückgängig mit undo.")
+    for name, what, description in (
+        ("population", "Bevölkerungsstand laden (Destatis, GENESIS, Regionalstatistik oder CSV)",
+         "Lädt einen Bevölkerungsstand als Batch: die Destatis-Tabelle „Kreisfreie Städte und Landkreise“ (.xlsx, "
+         "jede Ausgabe), eine GENESIS- oder Regionalstatistik-Tabelle als CSV (mit oder ohne Geschlecht), eine "
+         "GENESIS-Flatfile-CSV (auch als zip) oder eine CSV im Format der mitgelieferten Tabelle; rückgängig mit "
+         "undo."),
+        ("targets", "eigene Zielwerte eines Landes (CSV oder xlsx) laden",
+         "Lädt eigene Zielwerte eines Landes (CSV oder xlsx) als Batch; rückgängig mit undo."),
+        ("regions", "Gebietsänderungen oder eine Regionenliste laden",
+         "Lädt eine Tabelle der Gebietsänderungen (Datum, alter und neuer Schlüssel, z. B. Hanau 2026) oder "
+         "eine Regionenliste (Format von regions.csv) als Batch; die Destatis-Liste „Kreisfreie Städte und "
+         "Landkreise“ wird mit der Regionenliste verglichen. Mit --dry-run nur prüfen und zeigen, was sich "
+         "ändern würde; rückgängig mit undo."),
+    ):
+        r = sub.add_parser(name, help=what, description=description)
         r.add_argument("file", metavar="DATEI", help="zu ladende Datei")
         r.add_argument("--user", metavar="NAME", help="Name im Ladeprotokoll (Standard: $USER oder „cli“)")
         r.add_argument("--json", action="store_true", help="Ergebnis als JSON ausgeben")
-        r.set_defaults(func=cmd_population if name == "population" else cmd_targets)
+        if name == "population":
+            r.add_argument("--basis", metavar="BASIS",
+                           help="Basis der Zahlen, wenn die Datei sie nicht nennt, z. B. \"Zensus 2011\"")
+        if name == "regions":
+            r.add_argument("--dry-run", action="store_true", help="nur prüfen und anzeigen, nichts laden")
+        r.set_defaults(func={"population": cmd_population, "targets": cmd_targets, "regions": cmd_regions}[name])
 
     b = sub.add_parser("boundaries", help="Kreis- und Ländergrenzen (BKG VG2500) einspielen",
                        description="Liest die BKG-Verwaltungsgrenzen (Shapefile-Ordner, zip oder GeoJSON) und "
@@ -167,12 +184,12 @@ def cmd_check(args) -> int:
         try:
             reports = check_file(path, dataset=args.dataset, regions=regions, today=today)
         except UnreadableFile as exc:
-            reports, message = None, str(exc)
+            reports, message, reason = None, str(exc), exc.code
         except OSError as exc:
-            reports, message = None, loader.os_error_message(path, exc)
+            reports, message, reason = None, loader.os_error_message(path, exc), loader.UNREADABLE_FILE
         if reports is None:
             code = 2
-            problem = Problem(loader.UNREADABLE_FILE, "error", message)
+            problem = Problem(reason, "error", message)
             entries.append({"file": str(path), "dataset": None, "rows": 0,
                             "errors": [problem.as_json()], "warnings": []})
             if not args.json:
@@ -235,7 +252,10 @@ def _print_table_load(t: loader.TableLoad, limit: int) -> None:
 
 
 def _print_report_head(report, *, status: str | None, stream=None) -> None:
-    label = get_dataset(report.dataset).label_de if report.dataset else "Datensatz nicht erkannt"
+    if report.dataset:
+        label = get_dataset(report.dataset).label_de
+    else:  # problems of the file outside its tables: an unrecognised header, or only notes such as hidden sheets
+        label = "Datensatz nicht erkannt" if report.errors else "Hinweise zur Datei"
     parts = [f"{_n(report.rows)} Zeilen"]
     quarters = list(getattr(report, "quarters", []) or [])
     if quarters:
@@ -265,7 +285,8 @@ def _print_problems(errors, warnings, limit: int, stream=None) -> None:
 
 _HISTORY_HEAD = ("Batch", "Art", "Datensatz", "Datei", "Zeilen", "Quartale", "Kreise", "Benutzer", "Zeit",
                  "Status", "ersetzt")
-_KIND_DE = {"data": "Daten", "population": "Bevölkerung", "targets": "Zielwerte", "boundaries": "Grenzen"}
+_KIND_DE = {"data": "Daten", "population": "Bevölkerung", "targets": "Zielwerte", "boundaries": "Grenzen",
+            "regions": "Regionen"}
 
 
 def cmd_history(args) -> int:
@@ -344,10 +365,25 @@ def cmd_demo(args) -> int:
 
 
 def cmd_population(args) -> int:
-    """``population``: load a population vintage as a batch."""
+    """``population``: load a population vintage as a batch (``--basis`` where the file does not say)."""
     from .population import load_population
 
-    return _run_reference_load(load_population, args)
+    return _run_reference_load(load_population, args, basis=args.basis)
+
+
+def cmd_regions(args) -> int:
+    """``regions``: load territorial changes or a region list as a batch; ``--dry-run`` only shows them."""
+    from .regions import load_regions
+
+    result = _run_load_result(load_regions, args, dry_run=args.dry_run)
+    if isinstance(result, int):
+        return result
+    code = _report_result(result, args.json)
+    if not args.json and result.get("lines"):
+        stream = sys.stderr if code else sys.stdout
+        for line in result["lines"]:
+            print(f"  {line}", file=stream)
+    return code
 
 
 def cmd_targets(args) -> int:
@@ -357,17 +393,29 @@ def cmd_targets(args) -> int:
     return _run_reference_load(load_targets, args)
 
 
-def _run_reference_load(func, args) -> int:
+def _run_reference_load(func, args, **options) -> int:
+    result = _run_load_result(func, args, **options)
+    return result if isinstance(result, int) else _report_result(result, args.json)
+
+
+def _run_load_result(func, args, **options) -> dict | int:
+    """The result dict of a reference-data load, or the exit code when the file is missing or refused."""
+    from .reader import UnreadableFile
+
     path = Path(args.file)
     if not path.is_file():
         _err(f"Datei „{path}“ nicht gefunden.")
         return 2
     try:
-        result = func(path, user=args.user or loader.default_user(), db_path=config.db_path())
+        return func(path, user=args.user or loader.default_user(), db_path=config.db_path(), **options)
+    except UnreadableFile as exc:
+        if args.json:
+            _print_json({"file": path.name, "status": loader.REJECTED, "errors": [exc.as_problem()]})
+        _err(str(exc))
+        return 2
     except ValueError as exc:
         _err(str(exc))
         return 1
-    return _report_result(result, args.json)
 
 
 def cmd_boundaries(args) -> int:

@@ -7,6 +7,11 @@ proportion to the female population; about 260,000 victims of domestic violence 
 figures, with seasonality and a slow upward trend. A few Kreise of one Land do not report one quarter
 (no report is not zero), and small Kreise give counts below 3 (suppression in public mode).
 
+Territorial changes are followed: the data are drawn for pieces of territory that do not change in the demo
+period (Hanau and the rest of the Main-Kinzig-Kreis, Eisenach and the rest of the Wartburgkreis) and reported
+for the Kreis each piece belonged to in the quarter. So Hanau (06415) reports from 2026-Q1, the Main-Kinzig-Kreis
+is smaller from then, and its shelters and counselling centres in Hanau carry the key 06415 from then on.
+
 ``build_demo`` writes the data as real workbooks through ``etl.template.write_workbook`` (one per dataset
 and year), checks each with ``etl.validate.check_file`` and loads it with ``etl.loader.load_reports`` as a
 demo batch (``is_demo``), so every screen can say "Demodaten".
@@ -43,6 +48,9 @@ VICTIM_TREND = 0.025  # per year
 SEASON = {1: 0.97, 2: 1.00, 3: 1.05, 4: 0.98}  # summer and the turn of the year weigh more
 MISSING_LAND = "15"  # Sachsen-Anhalt: a few Kreise do not report one quarter
 MISSING_KREISE = 4
+# Share of a Kreis's population in a piece of territory that changed Kreis, where the change table does not say
+# (Hanau has about 100,000 of the Main-Kinzig-Kreis's 420,000 inhabitants, Eisenach had about 42,000 of 165,000).
+DEMO_TERRITORY_SHARE = 0.25
 
 SHELTER_CODE = {"Frauenhaus": "FH", "Schutzwohnung": "SW", "Männerschutzwohnung": "MSW"}
 COUNSELLING_CODE = {"Frauenberatungsstelle": "FBS", "Interventionsstelle": "IST",
@@ -83,11 +91,13 @@ def generate_demo(regions: RegionIndex, population: pd.DataFrame, today: date, *
     """
     rng = np.random.default_rng(seed)
     quarters = demo_quarters(today, first_quarter)
-    kreise = _kreise_frame(regions, population, today)
+    kreise = _kreise_frame(regions, population, today, quarters)
     police = _police(rng, kreise, quarters)
     shelters = _shelters(rng, kreise, quarters)
     counselling = _counselling(rng, kreise, quarters, police)
-    frames = {"shelters": shelters, "counselling": counselling, "police": police}
+    frames = {"shelters": _reported_in(shelters, regions, quarters),
+              "counselling": _reported_in(counselling, regions, quarters),
+              "police": _sum_police(_reported_in(police, regions, quarters))}
     skip = _missing_reports(rng, kreise, today)
     valid = {(r.ags, str(q)) for r in regions.kreise() for q in quarters if r.overlaps(q.start, q.end)}
     out = {}
@@ -99,8 +109,15 @@ def generate_demo(regions: RegionIndex, population: pd.DataFrame, today: date, *
     return out
 
 
-def _kreise_frame(regions: RegionIndex, population: pd.DataFrame, today: date) -> pd.DataFrame:
-    kreise = [r for r in regions.kreise() if r.valid_on(today)]
+def _kreise_frame(regions: RegionIndex, population: pd.DataFrame, today: date,
+                  quarters: list[Quarter] | None = None) -> pd.DataFrame:
+    """One row per piece of territory: the Kreise valid in the demo period, each with its population.
+
+    A Kreis that is new or gone within the period (Hanau, Eisenach) has no figure in the population in force;
+    it gets its share of the Kreis it split from or merged into, which keeps the rest.
+    """
+    start = quarters[0].start if quarters else today
+    kreise = [r for r in regions.kreise() if r.overlaps(start, today)]
     frame = pd.DataFrame({
         "ags": [r.ags for r in kreise],
         "land": [r.land_ags for r in kreise],
@@ -109,11 +126,46 @@ def _kreise_frame(regions: RegionIndex, population: pd.DataFrame, today: date) -
     pop = population.set_index("ags")
     frame["total"] = frame["ags"].map(pop["total"]).astype("float64")
     frame["female"] = frame["ags"].map(pop["female"]).astype("float64")
-    # a Kreis without population figures (e.g. new after a reform) gets the median
+    frame = frame.set_index("ags")
+    for change in regions.changes:
+        piece = change.to_ags if change.kind == "split" else change.from_ags
+        whole = change.from_ags if change.kind == "split" else change.to_ags
+        if piece in frame.index and whole in frame.index and np.isnan(frame.at[piece, "total"]):
+            share = change.population_share if change.kind == "split" and change.population_share else \
+                DEMO_TERRITORY_SHARE
+            for col in ("total", "female"):
+                frame.at[piece, col] = round(frame.at[whole, col] * share)
+                frame.at[whole, col] -= frame.at[piece, col]
+    frame = frame.reset_index()
+    # a Kreis still without population figures (e.g. new after a reform not in the table) gets the median
     frame["total"] = frame["total"].fillna(frame["total"].median())
     frame["female"] = frame["female"].fillna(frame["total"] * 0.507)
     frame["rural"] = frame["region_type"].isin(["Landkreis", "Kreis"])
     return frame.sort_values("ags").reset_index(drop=True)
+
+
+def _reported_in(frame: pd.DataFrame, regions: RegionIndex, quarters: list[Quarter]) -> pd.DataFrame:
+    """The rows of each piece of territory under the Kreis it belonged to in the quarter: Hanau's rows under
+    the Main-Kinzig-Kreis before 2026, Eisenach's under the Wartburgkreis from 2021-Q3."""
+    moves: dict[tuple[str, str], str] = {}
+    for change in regions.changes:
+        piece = change.to_ags if change.kind == "split" else change.from_ags
+        for q in quarters:
+            if change.kind == "split" and q.end < change.change_date:
+                moves[(piece, str(q))] = change.from_ags
+            elif change.kind == "merged" and q.start >= change.change_date:
+                moves[(piece, str(q))] = change.to_ags
+    if not moves:
+        return frame
+    keys = list(zip(frame["ags"], frame["quarter"]))
+    return frame.assign(ags=[moves.get(k, k[0]) for k in keys])
+
+
+def _sum_police(police: pd.DataFrame) -> pd.DataFrame:
+    """Police figures of the pieces of one Kreis added up (the Main-Kinzig-Kreis with Hanau before 2026)."""
+    if not police.duplicated(["quarter", "ags"]).any():
+        return police
+    return police.groupby(["quarter", "ags"], as_index=False, sort=False).sum()[list(POLICE.fields)]
 
 
 def _land_coverage(rng: np.random.Generator, kreise: pd.DataFrame) -> pd.Series:

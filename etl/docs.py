@@ -12,8 +12,8 @@ from pathlib import Path
 from monitor.config import ROOT
 from monitor.datasets import DATASETS, Column, Dataset
 
-from . import validate, values
-from .problems import PROBLEM_TYPES
+from . import reader, validate, values
+from .problems import GROUPS
 from .reader import HEADER_SCAN_ROWS
 
 DOC_PATH = ROOT / "docs" / "datasets.md"
@@ -113,15 +113,41 @@ def render() -> str:
         "a text column) and footnote rows (text in the first column only, below the data) with a warning.",
         "- **Formulas**: a formula cell without a stored value is an error – open the file in Excel, recalculate "
         "and save.",
+        "- **Excel error values**: " + _doc_item("* Excel error values"),
+        "- **Text**: " + _doc_item("* Text:"),
+        "- **Regions by quarter**: a Kreis is accepted only for quarters in which it existed (see the region list "
+        "and its territorial changes in [data-model.md](data-model.md)). A Kreis formed later (06415 Hanau before "
+        "2026) is an error naming the Kreis its territory belonged to; a Kreis that ceased (16056 Eisenach from "
+        "2021-Q3) is an error naming its successor.",
+        "",
+        "## Files",
+        "",
+        "- Formats: .xlsx, .xls, .ods and .csv (UTF-8 with or without BOM, UTF-16 as Excel's „Unicode-Text“, "
+        "cp1252; `;`, `,` or tab).",
+        "- Hidden and very hidden sheets are not read; one that holds a table is named in a warning.",
+        f"- A CSV cell over {reader.CSV_FIELD_LIMIT // 1024} KB or an unbalanced quote refuses the file with the "
+        "line where the broken record starts.",
+        "- Size, zip bombs, macros, DTDs and files that are no spreadsheet are refused before reading "
+        "(etl/safety.py).",
         "",
         "## Problem codes",
         "",
-        "| code | severity | meaning |",
-        "|---|---|---|",
-        *(f"| `{t.code}` | {t.severity} | {t.title_de} |" for t in PROBLEM_TYPES.values()),
+        "Every problem has a stable code (in the JSON report and the tests) and a German message template in "
+        "`etl/problems.py`.",
         "",
     ]
+    for group, types in GROUPS.items():
+        out += [f"### {group}", "", "| code | severity | meaning |", "|---|---|---|",
+                *(f"| `{t.code}` | {t.severity} | {t.title_de} |" for t in types), ""]
     return "\n".join(out)
+
+
+def _doc_item(start: str) -> str:
+    """One bullet of the rules in the docstring of etl/values.py, as one line."""
+    doc = values.__doc__ or ""
+    begin = doc.index(start) + len(start)
+    end = doc.index("\n* ", begin)
+    return " ".join(doc[begin:end].split()).replace("``", "`").removeprefix(": ").strip()
 
 
 def _numbers_rule() -> str:

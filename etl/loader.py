@@ -4,7 +4,8 @@ Each file is loaded in one transaction: every table of the file (one ``FileRepor
 becomes one batch, and either all of its batches and rows are in the store afterwards or none of them.
 Keys already in force are refused unless the caller replaces them; replaced rows are kept with
 ``superseded_by`` set, so that undo can bring them back. Undo and the history work on every kind of batch
-(data, population, targets), because every ``*_current`` view filters on ``batches.status``.
+(data, population, targets, regions), because every ``*_current`` view filters on ``batches.status`` (and the
+region list in force is rebuilt from the active batches).
 
 The functions taking ``con`` manage their own transaction on that connection; open it with
 ``store.connect(write=True)``. ``load_files`` opens and closes connections itself so that the database is
@@ -117,9 +118,9 @@ class FileOutcome:
         return entries
 
     @classmethod
-    def unreadable_file(cls, file: str | Path, message: str) -> "FileOutcome":
-        """A file that could not be read at all (not a spreadsheet, corrupt, missing)."""
-        problem = Problem(UNREADABLE_FILE, "error", message)
+    def unreadable_file(cls, file: str | Path, message: str, code: str = UNREADABLE_FILE) -> "FileOutcome":
+        """A file that could not be read at all (not a spreadsheet, corrupt, missing); ``code`` says why."""
+        problem = Problem(code, "error", message)
         return cls(str(file), REJECTED, errors=[problem], unreadable=True)
 
 
@@ -248,7 +249,7 @@ def load_files(
         try:
             reports = check_file(path, dataset=dataset, regions=regions, today=today)
         except UnreadableFile as exc:
-            outcomes.append(FileOutcome.unreadable_file(path, str(exc)))
+            outcomes.append(FileOutcome.unreadable_file(path, str(exc), exc.code))
             continue
         except OSError as exc:
             outcomes.append(FileOutcome.unreadable_file(path, os_error_message(path, exc)))
@@ -486,6 +487,14 @@ def _undo(con, batch_id: int, *, user: str) -> UndoOutcome:
         "UPDATE batches SET status = 'undone', undone_at = ?, undone_by = ? WHERE batch_id = ?",
         [datetime.now().replace(microsecond=0), user, batch_id],
     )
+    if kind == "regions":
+        # the region list in force is derived from the active batches; the caller's rollback undoes a refusal
+        from .regions import check_undo, rebuild_regions
+
+        rebuild_regions(con)
+        reason = check_undo(con, batch_id)
+        if reason:
+            raise UndoRefused(reason)
     return UndoOutcome(batch_id, kind, dataset, file_name, rows, restored)
 
 

@@ -5,14 +5,22 @@ that row ``i`` of a sheet is Excel's row ``i + 1``. CSV files are read as text (
 else cp1252; ``;``, ``,`` or tab, whichever yields the best header). A header row is searched in the first
 ``HEADER_SCAN_ROWS`` rows; headers match despite case, spacing, line breaks, umlaut spelling, punctuation and
 footnote marks, and through the aliases in ``monitor/datasets.py``. Sheets without a recognisable header
-("Ausfüllhinweise", "Regionen") are skipped silently. Calamine does not expose formulas, so formula cells
-without a stored value are found in the sheet XML (xlsx) or content.xml (ods).
+("Ausfüllhinweise", "Regionen") are skipped silently; hidden and very hidden sheets are not read at all (a
+warning names them). Calamine does not expose formulas or error values, so formula cells without a stored value
+and cells holding an error value (``#DIV/0!``) are found in the sheet XML (xlsx) or content.xml (ods).
+
+CSV files may be UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode-Text", tab-separated) or
+cp1252. Every way a file can fail to be read ends in ``UnreadableFile`` with a stable ``code`` (registered with
+its German template in ``etl/problems.py``) — a cell over the CSV field limit, an unbalanced quote, a damaged
+workbook — never in a traceback.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -27,7 +35,7 @@ from monitor.datasets import DATASETS, Dataset
 from monitor.datasets import get as get_dataset
 from monitor.regions import normalise_name
 
-from .problems import Problem, problem
+from .problems import Problem, message_de, problem
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_FIELDS = 2  # a row matching fewer distinct fields of every dataset is not a header
@@ -38,8 +46,29 @@ _FOOTNOTE_MARK = re.compile(r"(\s*(\(\d{1,2}\)|\d{1,2}\)|\*+|[¹²³⁴⁵⁶⁷
 _PARENS = re.compile(r"\([^)]*\)")
 
 
+_log = logging.getLogger(__name__)
+CSV_FIELD_LIMIT = csv.field_size_limit()  # 128 KB: no cell of a quarterly table comes near it
+
+
 class UnreadableFile(Exception):
-    """The file cannot be read as a table at all; the message (German) says why and what to do."""
+    """The file cannot be read as a table at all; the message (German) says why and what to do.
+
+    ``code`` is stable (for the JSON report and the tests); the message comes from its template in
+    ``etl/problems.py`` when the exception is made with ``unreadable(code, …)``.
+    """
+
+    def __init__(self, message: str, code: str = "unreadable-file"):
+        super().__init__(message)
+        self.code = code
+
+    def as_problem(self) -> Problem:
+        """The refusal as an error problem of the file (no row or column)."""
+        return Problem(self.code, "error", str(self))
+
+
+def unreadable(code: str, **params) -> UnreadableFile:
+    """An ``UnreadableFile`` with the German message of ``code`` filled from its template."""
+    return UnreadableFile(message_de(code, **params), code)
 
 
 @dataclass
@@ -265,13 +294,17 @@ def _build_table(rows: list[list], sheet: str | None, match: _HeaderMatch,
     grid = _grid(body, width, set(), 0)
     formula_cells: set[tuple[int, int]] = set()
     if formulas is not None:
-        # a formula without a stored value reads as an empty cell, or lies beyond calamine's range:
-        # only then is the sheet XML worth scanning
+        # a formula without a stored value or an error value reads as an empty cell, or lies beyond calamine's
+        # range: only then is the sheet XML worth scanning
         sub = grid[:, matched_idx]
         if (sub == "").any() or formulas.beyond(len(rows), width):
             formula_cells = {(r, c) for r, c in formulas.cells() if r > match.row}
-            if formula_cells:
-                grid = _grid(body, width, formula_cells, match.row + 1)
+            error_cells = {(r, c): v for (r, c), v in formulas.errors().items() if r > match.row}
+            if formula_cells or error_cells:
+                grid = _grid(body, width, formula_cells | set(error_cells), match.row + 1)
+            for (r, c), text in error_cells.items():
+                if grid[r - match.row - 1, c] == "":
+                    grid[r - match.row - 1, c] = text  # the error shows at its cell, not as "no value"
     width = grid.shape[1]
     cleaned = np.empty_like(grid)
     filled = np.zeros(grid.shape, dtype=bool)
@@ -327,45 +360,91 @@ def _tables_from_grid(rows: list[list], sheet: str | None, forced: Dataset | Non
 
 # ----------------------------------------------------------------------------------------- file formats
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
+def decode_text(data: bytes) -> str:
+    """The text of a CSV file: UTF-16 with a byte-order mark (Excel's "Unicode-Text") or without one but with
+    the telltale zero bytes, UTF-8 with or without BOM, else cp1252 as German Excel writes it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace")
+    head = data[:4096]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and 0 not in head[0::2][:2]:
+        return data.decode("utf-16-le", errors="replace")  # UTF-16 without BOM: every other byte is zero
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and 0 not in head[1::2][:2]:
+        return data.decode("utf-16-be", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 
 
+def looks_like_text(data: bytes) -> bool:
+    """True for bytes that decode to text without zero characters (a CSV), False for binary data."""
+    return "\x00" not in decode_text(data[:4096])
+
+
 def _read_csv(data: bytes, name: str, forced: Dataset | None) -> ReadResult:
-    text = _decode(data)
+    text = decode_text(data)
     if "\x00" in text:
-        raise UnreadableFile(f"„{name}“ ist keine Tabellendatei (Binärdaten). Erwartet: .xlsx, .xls, .ods oder .csv.")
+        raise unreadable("unreadable-file", file=name)
     best = None
     for delimiter in (";", ",", "\t"):
-        head = list(_csv_rows(text, delimiter, limit=HEADER_SCAN_ROWS))
+        head = list(csv_rows(text, delimiter, name, limit=HEADER_SCAN_ROWS))
         match = _find_header(head, forced)
         if match and (best is None or match.score > best[1]):
             best = (delimiter, match.score)
     if best is None:
         raise _no_header(name)
-    rows = list(_csv_rows(text, best[0]))
+    rows = list(csv_rows(text, best[0], name))
     table, problems = _tables_from_grid(rows, None, forced, None)
     return ReadResult([table] if table else [], problems)
 
 
-def _csv_rows(text: str, delimiter: str, limit: int | None = None):
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for i, row in enumerate(reader):
-        if limit is not None and i >= limit:
-            return
+def csv_rows(text: str, delimiter: str, name: str, limit: int | None = None):
+    """The rows of a CSV text (at most ``limit``); see ``csv_records``."""
+    for _, row in csv_records(text, delimiter, name, limit):
         yield row
 
 
+def csv_records(text: str, delimiter: str, name: str, limit: int | None = None):
+    """(line on which the record starts, cells) for each record of a CSV text.
+
+    A cell over the field limit or an unbalanced quote raises ``UnreadableFile`` naming the line where the
+    broken record starts (``name`` is the file's name for the message).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1  # line on which the next record starts
+    last: list[str] = []
+    last_start = 1
+    count = 0
+    while limit is None or count < limit:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _csv_failure(text, name, start, exc) from None
+        last, last_start = row, start
+        start = reader.line_num + 1
+        count += 1
+        yield last_start, row
+    # at the end of the text inside a quoted cell, csv swallows the rest of the file into that cell silently
+    if limit is None and text.count('"') % 2 and any("\n" in cell for cell in last):
+        raise unreadable("csv-unbalanced-quote", file=name, row=last_start)
+
+
+def _csv_failure(text: str, name: str, line: int, exc: csv.Error) -> UnreadableFile:
+    first = text.split("\n", line)[line - 1] if line >= 1 else ""
+    if "field larger than field limit" in str(exc):
+        if first.count('"') % 2:
+            return unreadable("csv-unbalanced-quote", file=name, row=line)
+        return unreadable("csv-field-too-large", file=name, row=line, limit=CSV_FIELD_LIMIT // 1024)
+    _log.debug("CSV error in %s at line %s: %s", name, line, exc)
+    return unreadable("csv-broken-row", file=name, row=line)
+
+
 def _no_header(name: str) -> UnreadableFile:
-    return UnreadableFile(
-        f"In „{name}“ wurde keine Kopfzeile gefunden. Erwartet: eine Zeile mit Spaltenüberschriften wie "
-        f"„Quartal“, „AGS“, „Einrichtung“, „Plätze Frauen“ (siehe Vorlage) in den ersten {HEADER_SCAN_ROWS} Zeilen."
-    )
+    return unreadable("no-header", file=name, scan_rows=HEADER_SCAN_ROWS)
 
 
 def _xlsx_sheet_path(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
@@ -385,15 +464,19 @@ def _xlsx_sheet_path(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
     return None
 
 
-def _xlsx_formula_cells(zf: zipfile.ZipFile, sheet_name: str) -> set[tuple[int, int]]:
-    """(row, col) (0-based) of the formula cells without a stored value in one sheet of an xlsx."""
+def _xlsx_special_cells(zf: zipfile.ZipFile, sheet_name: str) -> tuple[set[tuple[int, int]], dict]:
+    """Formula cells without a stored value and error cells of one sheet of an xlsx (0-based row, col)."""
     path = _xlsx_sheet_path(zf, sheet_name)
-    return _formula_cells_in_sheet(zf.read(path)) if path else set()
+    if not path:
+        return set(), {}
+    xml = zf.read(path)
+    return _formula_cells_in_sheet(xml), _error_cells_in_sheet(xml)
 
 
 _F_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="e"[^>]*>')
 
 
 def _formula_cells_in_sheet(xml: bytes) -> set[tuple[int, int]]:
@@ -414,14 +497,30 @@ def _formula_cells_in_sheet(xml: bytes) -> set[tuple[int, int]]:
     return out
 
 
+def _error_cells_in_sheet(xml: bytes) -> dict[tuple[int, int], str]:
+    """(row, col) → the error value ("#DIV/0!") of cells of type error; calamine reads them as empty cells."""
+    out: dict[tuple[int, int], str] = {}
+    if b't="e"' not in xml:
+        return out
+    for m in _ERROR_CELL.finditer(xml):
+        ref = _REF.search(m.group(0))
+        end = xml.find(b"c>", m.end())
+        value = _VALUE.search(xml, m.end(), end if end >= 0 else len(xml))
+        if ref:
+            text = value.group(1).decode("utf-8", errors="replace") if value else "#WERT!"
+            out[(int(ref.group(2)) - 1, _col_index(ref.group(1).decode()))] = text
+    return out
+
+
 _ODS = {
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "calcext": "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
 }
 
 
-def _ods_formula_cells(zf: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
-    """Sheet name → (row, col) of formula cells without a value type (no value stored) in content.xml."""
+def _ods_special_cells(zf: zipfile.ZipFile) -> dict[str, tuple[set[tuple[int, int]], dict]]:
+    """Sheet name → formula cells without a value type (no value stored) and error cells, from content.xml."""
     try:
         raw = zf.read("content.xml")
     except KeyError:
@@ -429,7 +528,8 @@ def _ods_formula_cells(zf: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
     if b"table:formula" not in raw:
         return {}
     t, o = "{%s}" % _ODS["table"], "{%s}" % _ODS["office"]
-    out: dict[str, set[tuple[int, int]]] = {}
+    calc = "{%s}" % _ODS["calcext"]
+    out: dict[str, tuple[set[tuple[int, int]], dict]] = {}
     name, row, col, depth = None, 0, 0, 0
     for event, el in ElementTree.iterparse(io.BytesIO(raw), events=("start", "end")):
         tag = el.tag
@@ -448,10 +548,15 @@ def _ods_formula_cells(zf: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
             else:
                 row += int(el.get(t + "number-rows-repeated", "1"))
                 el.clear()
-        elif tag in (t + "table-cell", t + "covered-table-cell") and event == "start":
+        elif tag in (t + "table-cell", t + "covered-table-cell") and event == "end":
             repeat = int(el.get(t + "number-columns-repeated", "1"))
-            if el.get(t + "formula") and el.get(o + "value-type") is None:
-                out.setdefault(name, set()).update((row, col + k) for k in range(repeat))
+            if el.get(t + "formula"):
+                formulas, errors = out.setdefault(name, (set(), {}))
+                if el.get(o + "value-type") is None:
+                    formulas.update((row, col + k) for k in range(repeat))
+                elif el.get(calc + "value-type") == "error":
+                    text = "".join(el.itertext()).strip() or "#WERT!"
+                    errors.update({(row, col + k): text for k in range(repeat)})
             col += repeat
     return out
 
@@ -460,19 +565,28 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]*\d*:?([A-Z]+)(\d+)"')
 
 
 class _FormulaScan:
-    """Formula cells without a stored value, per sheet, read from the zip only when asked for."""
+    """Formula cells without a stored value and error cells, per sheet, read from the zip only when asked for."""
 
     def __init__(self, data: bytes, kind: str):
         self.data, self.kind = data, kind
-        self._ods: dict[str, set[tuple[int, int]]] | None = None
+        self._sheets: dict[str, tuple[set[tuple[int, int]], dict]] = {}
+        self._ods_done = False
+
+    def _special(self, sheet: str) -> tuple[set[tuple[int, int]], dict]:
+        if self.kind == "xlsx" and sheet not in self._sheets:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+                self._sheets[sheet] = _xlsx_special_cells(zf, sheet)
+        elif self.kind == "ods" and not self._ods_done:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+                self._sheets = _ods_special_cells(zf)
+            self._ods_done = True
+        return self._sheets.get(sheet, (set(), {}))
 
     def cells(self, sheet: str) -> set[tuple[int, int]]:
-        with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
-            if self.kind == "xlsx":
-                return _xlsx_formula_cells(zf, sheet)
-            if self._ods is None:
-                self._ods = _ods_formula_cells(zf)
-        return self._ods.get(sheet, set())
+        return self._special(sheet)[0]
+
+    def errors(self, sheet: str) -> dict[tuple[int, int], str]:
+        return self._special(sheet)[1]
 
     def beyond(self, sheet: str, n_rows: int, width: int) -> bool:
         """True if the sheet's declared extent is larger than what calamine returned (cells without values)."""
@@ -495,83 +609,159 @@ class _SheetFormulas:
     def cells(self) -> set[tuple[int, int]]:
         return self.scan.cells(self.sheet)
 
+    def errors(self) -> dict[tuple[int, int], str]:
+        return self.scan.errors(self.sheet)
+
     def beyond(self, n_rows: int, width: int) -> bool:
         return self.scan.beyond(self.sheet, n_rows, width)
 
 
-def _read_workbook(path: Path, data: bytes, forced: Dataset | None) -> ReadResult:
-    scan = None
-    if data.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            raise _corrupt(path.name) from None
-        if "xl/workbook.xml" in names:
-            scan = _FormulaScan(data, "xlsx")
-        elif "content.xml" in names:
-            scan = _FormulaScan(data, "ods")
-        else:
-            raise UnreadableFile(f"„{path.name}“ ist ein ZIP-Archiv, aber keine Tabelle (z. B. ein Word-Dokument). "
-                                 f"Erwartet: .xlsx, .xls, .ods oder .csv.")
-    try:
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except pc.PasswordError:
-        raise _encrypted(path.name) from None
-    except Exception:  # calamine raises many kinds (zip, xml, cfb, value errors) for damaged files
-        raise _corrupt(path.name) from None
-    tables: list[RawTable] = []
-    problems: list[Problem] = []
+@dataclass
+class Sheet:
+    """One worksheet as read: its name, its rows (leading empty rows and columns kept) and whether it is shown."""
+
+    name: str
+    rows: list[list]
+    visible: bool = True
+
+
+def workbook_sheets(data: bytes, name: str, *, hidden: bool = False) -> list[Sheet]:
+    """The worksheets of a workbook (xlsx, xls, ods) with error cells as their error text ("#DIV/0!").
+
+    Hidden and very hidden sheets are left out unless ``hidden``; they come back unread (no rows) then.
+    Raises ``UnreadableFile`` for an encrypted or damaged workbook.
+    """
+    scan = _scan_for(data, name)
+    wb = _open_workbook(data, name)
+    out = []
     for meta in wb.sheets_metadata:
         if meta.typ != pc.SheetTypeEnum.WorkSheet:
             continue
-        try:
-            rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-        except Exception:
-            raise _corrupt(path.name) from None
-        lookup = _SheetFormulas(scan, meta.name) if scan else None
+        visible = meta.visible == pc.SheetVisibleEnum.Visible
+        if not visible and not hidden:
+            continue
+        rows = _sheet_rows(wb, meta.name, name)
+        if scan is not None and visible:
+            for (r, c), text in scan.errors(meta.name).items():
+                if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
+                    rows[r][c] = text
+        out.append(Sheet(meta.name, rows, visible))
+    return out
+
+
+def _scan_for(data: bytes, name: str) -> _FormulaScan | None:
+    if not data.startswith(b"PK"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _corrupt(name) from None
+    if "xl/workbook.xml" in names:
+        return _FormulaScan(data, "xlsx")
+    if "content.xml" in names:
+        return _FormulaScan(data, "ods")
+    raise unreadable("not-a-spreadsheet", file=name, what="ein ZIP-Archiv (z. B. ein Word-Dokument)")
+
+
+def _open_workbook(data: bytes, name: str) -> pc.CalamineWorkbook:
+    try:
+        return pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except pc.PasswordError:
+        raise _encrypted(name) from None
+    except Exception:  # calamine raises many kinds (zip, xml, cfb, value errors) for damaged files
+        raise _corrupt(name) from None
+
+
+def _sheet_rows(wb: pc.CalamineWorkbook, sheet: str, name: str) -> list[list]:
+    try:
+        return wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception:  # a damaged sheet part; calamine's error types differ by format
+        raise _corrupt(name) from None
+
+
+def _read_workbook(path: Path, data: bytes, forced: Dataset | None) -> ReadResult:
+    scan = _scan_for(data, path.name)
+    wb = _open_workbook(data, path.name)
+    tables: list[RawTable] = []
+    problems: list[Problem] = []
+    hidden: list[tuple[str, RawTable | None, object]] = []
+    for meta in wb.sheets_metadata:
+        if meta.typ != pc.SheetTypeEnum.WorkSheet:
+            continue
+        rows = _sheet_rows(wb, meta.name, path.name)
+        visible = meta.visible == pc.SheetVisibleEnum.Visible
+        lookup = _SheetFormulas(scan, meta.name) if scan and visible else None
         table, sheet_problems = _tables_from_grid(rows, meta.name, forced, lookup)
+        if not visible:
+            # read only to say what it would have held (a template's hidden drop-down lists hold no table);
+            # nothing of a hidden sheet is checked or loaded
+            if table is not None or sheet_problems:
+                hidden.append((meta.name, table, meta.visible))
+            continue
         if table:
             tables.append(table)
         problems.extend(sheet_problems)
+    notes = [problem("hidden-sheet-skipped", sheet=sheet,
+                     how="sehr ausgeblendet" if how == pc.SheetVisibleEnum.VeryHidden else "ausgeblendet",
+                     what=f"eine Tabelle „{table.dataset.label_de}“ mit {len(table.data)} Zeilen" if table
+                     else "eine Tabelle")
+             for sheet, table, how in hidden]
     if not tables and not problems:
+        if notes:
+            raise unreadable("only-hidden-sheets", file=path.name,
+                             sheets=", ".join(f"„{sheet}“" for sheet, _, _ in hidden))
         raise _no_header(path.name)
+    if tables:
+        tables[0].problems[:0] = notes
+    else:
+        problems[:0] = notes
     return ReadResult(tables, problems)
 
 
 def _corrupt(name: str) -> UnreadableFile:
-    return UnreadableFile(f"„{name}“ ist beschädigt oder keine gültige Tabellendatei. "
-                          f"Bitte in Excel oder LibreOffice öffnen und als .xlsx neu speichern.")
+    return unreadable("damaged-file", file=name)
 
 
 def _encrypted(name: str) -> UnreadableFile:
-    return UnreadableFile(f"„{name}“ ist mit einem Passwort geschützt (verschlüsselt) und kann nicht gelesen werden. "
-                          f"Bitte den Passwortschutz entfernen und die Datei neu speichern.")
+    return unreadable("encrypted-file", file=name)
 
 
 def read_file(path: Path, dataset: str | None = None) -> ReadResult:
     """Read every recognisable table of a spreadsheet or CSV file.
 
     ``dataset`` forces the dataset instead of recognising it from the headers. Raises ``UnreadableFile``
-    for a file that is empty, encrypted, damaged, not a spreadsheet or has no header row at all.
+    (with a stable ``code``) for a file that is empty, encrypted, damaged, not a spreadsheet or has no header
+    row at all — and for any other failure while reading, so that no traceback reaches a user.
     """
     from .safety import read_checked  # safety imports this module for UnreadableFile
 
     path = Path(path)
     forced = get_dataset(dataset) if dataset else None
     data = read_checked(path)
+    try:
+        return _read_bytes(path, data, forced)
+    except UnreadableFile:
+        raise
+    except RecursionError:
+        raise unreadable("damaged-file", file=path.name) from None
+    except Exception as exc:  # a reader bug must not surface as a traceback; the log keeps it for operators
+        _log.debug("reading %s failed", path.name, exc_info=exc)
+        raise unreadable("read-failed", file=path.name) from None
+
+
+def _read_bytes(path: Path, data: bytes, forced: Dataset | None) -> ReadResult:
     if not data.strip():
-        raise UnreadableFile(f"„{path.name}“ ist leer.")
+        raise unreadable("empty-file", file=path.name)
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_STREAM in data:
             raise _encrypted(path.name)
         return _read_workbook(path, data, forced)
     if data.startswith(b"PK"):
         return _read_workbook(path, data, forced)
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")):
-        raise UnreadableFile(f"„{path.name}“ ist eine HTML- oder XML-Datei, keine Tabelle. "
-                             f"Bitte in Excel öffnen und als .xlsx speichern.")
-    if b"\x00" in data[:4096]:
-        raise UnreadableFile(f"„{path.name}“ ist keine Tabellendatei. Erwartet: .xlsx, .xls, .ods oder .csv.")
+    head = decode_text(data[:2048]).lstrip("\ufeff \t\r\n").lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml", "<table")):
+        raise unreadable("html-file", file=path.name)
+    if not looks_like_text(data):
+        raise unreadable("unreadable-file", file=path.name)
     return _read_csv(data, path.name, forced)

@@ -10,10 +10,13 @@ Every file that comes in (upload page, admin page, CLI) passes ``read_checked`` 
 * **macros are never run** (no parser here executes them) and macro-enabled files are refused with a
   message that says so: ``.xlsm``/``.xltm``/``.xlam``, any archive holding ``vbaProject.bin``, ods with
   Basic or script parts, and old ``.xls`` with a VBA project; ``.xlsb`` (binary workbook) is refused too;
-* a file that is **not a spreadsheet** (PDF, image, Word document, program, archive) gets a clear message.
+* a file that is **not a spreadsheet** (PDF, image, Word document, program, archive) gets a clear message;
+* what comes out of a file is shown in tables that can be downloaded as CSV: ``safe_table`` neutralises cells
+  that a spreadsheet would run as a formula (``=HYPERLINK(…)``), as ``monitor.exports`` does for its exports.
 
 Refusals raise ``UnsafeFile``, a kind of ``reader.UnreadableFile``, so every caller that already turns an
-unreadable file into a German message (and writes nothing) handles them the same way.
+unreadable file into a German message (and writes nothing) handles them the same way. Each refusal has a
+stable code whose German template is registered in ``etl/problems.py``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,11 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pandas as pd
+
+from monitor.exports import neutralise
+
+from .problems import message_de
 from .reader import UnreadableFile
 
 MB = 1024 * 1024
@@ -58,7 +66,6 @@ _MAGIC = (
     (b"{\\rtf", "ein RTF-Dokument"),
     (b"SQLite format 3", "eine Datenbank (SQLite)"),
 )
-_EXPECTED = "Erwartet: eine Tabelle als .xlsx, .xls, .ods oder .csv."
 # what Python's zip reader raises for damaged or forged archives
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, NotImplementedError, RuntimeError,
                OverflowError, OSError, EOFError, ValueError, KeyError)
@@ -68,8 +75,22 @@ class UnsafeFile(UnreadableFile):
     """A file refused before reading; ``code`` is stable for tests and the JSON report, the message German."""
 
     def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code)
+
+
+def _unsafe(code: str, **params) -> UnsafeFile:
+    return UnsafeFile(code, message_de(code, **params))
+
+
+def safe_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and headers starting like a formula (=, +, -, @, tab, CR) carry a
+    leading ``'``; for every table of uploaded content that the app shows with a download button."""
+    out = frame.copy()
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].astype(object).map(neutralise)
+    return out
 
 
 def max_file_bytes() -> int:
@@ -121,14 +142,12 @@ def check_archive(data: bytes, name: str, *, max_unpacked: int | None = None, ma
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS:
-        raise UnsafeFile("damaged-archive",
-                         f"„{name}“ ist beschädigt oder keine gültige Tabellendatei. "
-                         "Bitte in Excel oder LibreOffice öffnen und als .xlsx neu speichern.") from None
+        raise _unsafe("damaged-archive", file=name, detail="kein gültiges ZIP-Archiv") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > max_parts:
-            raise UnsafeFile("too-many-parts", f"„{name}“ besteht aus {len(infos):,} Teilen und wird nicht geöffnet "
-                                               f"(höchstens {max_parts:,}). {_EXPECTED}".replace(",", "."))
+            raise _unsafe("too-many-parts", file=name, parts=f"{len(infos):,}".replace(",", "."),
+                          limit=f"{max_parts:,}".replace(",", "."))
         names = [i.filename for i in infos]
         if office:
             _check_office_parts(names, name)
@@ -140,8 +159,7 @@ def check_archive(data: bytes, name: str, *, max_unpacked: int | None = None, ma
             if info.is_dir():
                 continue
             if info.flag_bits & 0x1:
-                raise UnsafeFile("encrypted-archive", f"„{name}“ enthält verschlüsselte Teile und kann nicht gelesen "
-                                                      "werden. Bitte den Passwortschutz entfernen.")
+                raise _unsafe("encrypted-archive", file=name)
             try:
                 with zf.open(info) as part:
                     first = True
@@ -156,9 +174,8 @@ def check_archive(data: bytes, name: str, *, max_unpacked: int | None = None, ma
                 raise
             except _ZIP_ERRORS:
                 # a checksum or length that does not match what the archive declares: damaged or forged
-                raise UnsafeFile("damaged-archive",
-                                 f"„{name}“ ist beschädigt (Teil „{info.filename}“ lässt sich "
-                                 "nicht fehlerfrei entpacken). Bitte die Datei neu speichern.") from None
+                raise _unsafe("damaged-archive", file=name,
+                              detail=f"Teil „{info.filename}“ lässt sich nicht fehlerfrei entpacken") from None
 
 
 def _check_office_parts(names: list[str], name: str) -> None:
@@ -177,16 +194,14 @@ def _check_office_parts(names: list[str], name: str) -> None:
             what = " (eine PowerPoint-Präsentation)"
         else:
             what = ""
-        raise UnsafeFile("not-a-spreadsheet", f"„{name}“ ist ein ZIP-Archiv, aber keine Tabelle{what}. {_EXPECTED}")
+        raise _unsafe("not-a-spreadsheet", file=name, what=f"ein ZIP-Archiv{what}")
 
 
 def _check_xml_head(chunk: bytes, name: str, part: str) -> None:
     """Office files never carry a DTD; one with entity declarations is an XML bomb or an XXE attempt."""
     head = chunk[:8192].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise UnsafeFile("xml-dtd", f"„{name}“ enthält im Teil „{part}“ eine DTD mit Entitäten, wie sie in "
-                                    "Tabellendateien nicht vorkommt, und wird nicht geöffnet. Bitte die Datei in "
-                                    "Excel oder LibreOffice öffnen und als .xlsx neu speichern.")
+        raise _unsafe("xml-dtd", file=name, part=part)
 
 
 def _check_ole(data: bytes, name: str) -> None:
@@ -204,29 +219,21 @@ def _mb(n: int) -> str:
 
 
 def _not_a_spreadsheet(name: str, what: str) -> UnsafeFile:
-    return UnsafeFile("not-a-spreadsheet", f"„{name}“ ist {what} und keine Tabellendatei. {_EXPECTED}")
+    return _unsafe("not-a-spreadsheet", file=name, what=what)
 
 
 def too_large(name: str, size: int, limit: int) -> UnsafeFile:
-    return UnsafeFile("file-too-large", f"„{name}“ ist {_mb(size)} MB groß; erlaubt sind höchstens {_mb(limit)} MB. "
-                                        "Bitte die Datei aufteilen (z. B. je Quartal oder Datensatz) oder Bilder und "
-                                        "überflüssige Blätter entfernen.")
+    """The refusal of a file of ``size`` bytes over the limit of ``limit`` bytes."""
+    return _unsafe("file-too-large", file=name, size=_mb(size), limit=_mb(limit))
 
 
 def _bomb(name: str, size: int, limit: int) -> UnsafeFile:
-    return UnsafeFile("zip-bomb",
-                      f"„{name}“ würde entpackt mehr als {_mb(limit)} MB ergeben ({_mb(size)} MB oder mehr) "
-                      "und wird nicht geöffnet – so groß ist keine Quartalstabelle. Bitte die Datei "
-                      "prüfen und als .xlsx neu speichern.")
+    return _unsafe("zip-bomb", file=name, size=_mb(size), limit=_mb(limit))
 
 
 def _macro(name: str, what: str) -> UnsafeFile:
-    return UnsafeFile("macro-file", f"„{name}“: {what} wird nicht angenommen. Makros werden im IK-Monitor nie "
-                                    "ausgeführt. Bitte die Tabelle in Excel als „Excel-Arbeitsmappe (.xlsx)“ ohne "
-                                    "Makros speichern und diese Datei hochladen.")
+    return _unsafe("macro-file", file=name, what=what)
 
 
 def _binary_workbook(name: str) -> UnsafeFile:
-    return UnsafeFile("binary-workbook", f"„{name}“ ist eine binäre Excel-Arbeitsmappe (.xlsb), die Makros enthalten "
-                                         "kann, und wird nicht angenommen. Bitte in Excel als „Excel-Arbeitsmappe "
-                                         "(.xlsx)“ speichern.")
+    return _unsafe("binary-workbook", file=name)

@@ -231,7 +231,8 @@ def _check_table(table: RawTable, no: int, regions: RegionIndex, today: date, ou
             continue
         raw = data[col.field].to_numpy(object)
         codes, uniques = pd.factorize(raw)
-        parsed = _parse_uniques(col, uniques, regions, ds) + [None]
+        cleaned, removed = _without_invisible(uniques)
+        parsed = _parse_uniques(col, cleaned, regions, ds) + [None]
         status = np.array([0 if p is None else (2 if p.code else 1) for p in parsed], dtype=np.int8)[codes]
         formula_rows = formulas.get(col.field, set())
         for i in np.flatnonzero(status != 1):
@@ -249,6 +250,12 @@ def _check_table(table: RawTable, no: int, regions: RegionIndex, today: date, ou
                 continue
             out.add(problem(p.code, row=row, column=header, value=V.as_text(raw[i]), sheet=sheet, **(p.params or {})),
                     no, pos)
+        if any(removed):
+            hidden = np.array([bool(r) for r in removed] + [False], dtype=bool)[codes]
+            for i in np.flatnonzero(hidden):
+                k = codes[i]
+                out.add(problem("invisible-characters", row=int(rows[i]), column=header, value=V.as_text(raw[i]),
+                                sheet=sheet, chars=", ".join(removed[k]), clean=V.as_text(cleaned[k])), no, pos)
         frame[col.field] = _typed(col, parsed, codes)
     frame["source_sheet"] = pd.array([sheet] * len(data), dtype="string")
     frame["source_row"] = pd.array(rows.astype("int64"), dtype="Int64")
@@ -274,14 +281,35 @@ def _typed(col: Column, parsed: list[V.Parsed | None], codes: np.ndarray) -> pd.
     return distinct.take(np.where(codes < 0, len(parsed) - 1, codes))
 
 
+def _without_invisible(uniques) -> tuple[list, list[list[str]]]:
+    """The distinct values with invisible characters removed from text, and per value the characters removed."""
+    cleaned, removed = [], []
+    for u in uniques:
+        if type(u) is str:
+            text, gone = V.strip_invisible(u)
+            cleaned.append(text.strip() if gone else text)
+            removed.append(gone)
+        else:
+            cleaned.append(u)
+            removed.append([])
+    return cleaned, removed
+
+
 def _parse_uniques(col: Column, uniques, regions: RegionIndex, ds: Dataset) -> list[V.Parsed | None]:
-    """One ``Parsed`` per distinct value (None for a missing value)."""
+    """One ``Parsed`` per distinct value (None for a missing value); an Excel error value is an error."""
+    expected = _expected(col)
+    errors = {u: V.excel_error(u) for u in uniques if type(u) is str and u.startswith(("#", "E", "e", "F", "f"))}
+
+    def excel(u) -> V.Parsed:
+        return V.Parsed(code="excel-error", params={"meaning": errors[u], "expected": expected})
+
     if col.kind == ID:
-        # IDs are mostly distinct: skip the generic parser for plain text
-        return [None if V.is_missing(u) else V.Parsed(" ".join(u.split())) if type(u) is str else V.parse_id(u)
-                for u in uniques]
+        # IDs are mostly distinct: skip the generic parser for plain short ASCII text
+        return [None if V.is_missing(u) else excel(u) if errors.get(u) else
+                V.Parsed(" ".join(u.split())) if type(u) is str and u.isascii() and len(u) <= V.MAX_ID_LENGTH
+                else V.parse_id(u) for u in uniques]
     parse = _parser(col, regions, ds)
-    return [None if V.is_missing(u) else parse(u) for u in uniques]
+    return [None if V.is_missing(u) else excel(u) if errors.get(u) else parse(u) for u in uniques]
 
 
 def _expected(col: Column) -> str:
@@ -334,12 +362,34 @@ def _check_region_validity(frame: pd.DataFrame, table: RawTable, headers: dict[s
     rows = frame["source_row"].to_numpy(dtype="int64")
     for i in np.flatnonzero(bad[codes]):
         ags, quarter = uniques[codes[i]].split("|")
-        region = regions.get(ags)
-        validity = " ".join(filter(None, (
-            f"ab {region.valid_from:%d.%m.%Y}" if region.valid_from else "",
-            f"bis {region.valid_to:%d.%m.%Y}" if region.valid_to else "")))
-        out.add(problem("region-not-valid", row=int(rows[i]), column=headers["ags"], value=ags, sheet=table.sheet,
-                        ags=ags, name=region.name, quarter=quarter, validity=validity), no, 1)
+        out.add(_validity_problem(regions, ags, quarter, row=int(rows[i]), column=headers["ags"], sheet=table.sheet),
+                no, 1)
+
+
+def _validity_problem(regions: RegionIndex, ags: str, quarter: str, **where) -> Problem:
+    """Why a Kreis cannot report for a quarter: not yet formed (naming the Kreis its territory belonged to),
+    ceased (naming its successor), or, without a known change, its validity dates."""
+    region = regions.get(ags)
+    q = Quarter.parse(quarter)
+    if region.valid_from is not None and q.end < region.valid_from:
+        origin = regions.origin_of(ags)
+        before = regions.get(origin.from_ags) if origin else None
+        if before is not None:
+            return problem("region-not-yet-valid", value=ags, ags=ags, name=region.name, quarter=quarter,
+                           start=f"{region.valid_from:%d.%m.%Y}", origin_ags=before.ags, origin=before.name,
+                           **where)
+    if region.valid_to is not None and q.start > region.valid_to:
+        change = regions.successor_of(ags)
+        after = regions.get(change.to_ags) if change else None
+        if after is not None:
+            return problem("region-dissolved", value=ags, ags=ags, name=region.name, quarter=quarter,
+                           end=f"{change.change_date:%d.%m.%Y}", successor_ags=after.ags, successor=after.name,
+                           **where)
+    validity = " ".join(filter(None, (
+        f"ab {region.valid_from:%d.%m.%Y}" if region.valid_from else "",
+        f"bis {region.valid_to:%d.%m.%Y}" if region.valid_to else "")))
+    return problem("region-not-valid", value=ags, ags=ags, name=region.name, quarter=quarter, validity=validity,
+                   **where)
 
 
 def _quarter_days(frame: pd.DataFrame) -> pd.Series:

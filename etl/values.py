@@ -21,6 +21,12 @@ Rules decided here (and shown in docs/datasets.md):
   implausible.
 * Quarters: see ``QUARTER_STYLES``; also a date inside the quarter (a date cell, ``15.05.2025``,
   ``2025-05-15``).
+* Text: invisible characters (zero-width spaces, bidi and other format or control characters, ``U+200B``,
+  ``U+202E`` …) are removed from every text cell with a warning, so that "DO-FH-01" with a zero-width space
+  stays the facility "DO-FH-01". Facility IDs are also Unicode-normalised (NFC) and may have at most 64
+  characters (``MAX_ID_LENGTH``).
+* Excel error values: ``#DIV/0!``, ``#NV``, ``#N/A``, ``#WERT!``, ``#VALUE!``, ``#BEZUG!``, ``#REF!``,
+  ``#NAME?`` … (and LibreOffice's ``Err:502``) are errors at their cell, never "no value".
 * Regional keys: 5 digits for a Kreis; lost leading zeros are restored (5913 → 05913, 3404.0 → 03404);
   8-digit municipal keys and 12-digit regional keys (ARS) name a municipality, which is reduced to its Kreis.
   A Kreis name instead of the key is accepted when it names exactly one Kreis.
@@ -30,6 +36,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -83,6 +90,61 @@ def is_missing(value: object) -> bool:
     if isinstance(value, str):
         return len(value) < 40 and "".join(value.split()).replace(".", "").lower() in _MISSING
     return False
+
+
+# ------------------------------------------------------------------------------------- text and errors
+
+MAX_ID_LENGTH = 64  # a pseudonymous facility ID such as "NI-FH-017"; anything longer is not an ID
+
+# Error values as Excel (German and English) and LibreOffice show them → what they mean, for the message.
+EXCEL_ERRORS = {
+    "#DIV/0!": "Division durch null",
+    "#NV": "Wert nicht verfügbar", "#N/A": "Wert nicht verfügbar", "#N/V": "Wert nicht verfügbar",
+    "#WERT!": "falscher Werttyp", "#VALUE!": "falscher Werttyp",
+    "#BEZUG!": "ungültiger Zellbezug", "#REF!": "ungültiger Zellbezug",
+    "#NAME?": "unbekannter Name in der Formel",
+    "#ZAHL!": "ungültige Zahl", "#NUM!": "ungültige Zahl",
+    "#NULL!": "leere Schnittmenge",
+    "#ÜBERLAUF!": "Überlauf", "#SPILL!": "Überlauf",
+    "#KALK!": "Berechnungsfehler", "#CALC!": "Berechnungsfehler",
+    "#FELD!": "ungültiges Feld", "#FIELD!": "ungültiges Feld",
+    "#BLOCKIERT!": "blockierter Zugriff", "#BLOCKED!": "blockierter Zugriff",
+    "#VERBINDEN!": "Verbindungsfehler", "#CONNECT!": "Verbindungsfehler",
+    "#GETTING_DATA": "Daten wurden noch nicht geladen",
+}
+_EXCEL_ERROR_KEYS = {k.upper(): v for k, v in EXCEL_ERRORS.items()}
+_LIBREOFFICE_ERROR = re.compile(r"^(?:Err|Fehler):\d{3}$", re.IGNORECASE)
+_KEEP_CONTROLS = frozenset("\t\n\r")  # line breaks and tabs in a cell are whitespace, not hidden characters
+
+
+def excel_error(value: object) -> str | None:
+    """The meaning of an Excel/LibreOffice error value ("#DIV/0!" → "Division durch null"), else None."""
+    if not isinstance(value, str) or not value or len(value) > 16:
+        return None
+    text = value.strip()
+    if not text.startswith(("#", "E", "e", "F", "f")):
+        return None
+    hit = _EXCEL_ERROR_KEYS.get(text.upper())
+    if hit is None and _LIBREOFFICE_ERROR.match(text):
+        hit = "Fehler in der Formel (LibreOffice)"
+    return hit
+
+
+def strip_invisible(text: str) -> tuple[str, list[str]]:
+    """``text`` without invisible format, control and bidi characters, and the code points removed.
+
+    Zero-width spaces (U+200B), joiners, direction marks and overrides (U+200E, U+202E, U+2066 …), the
+    byte-order mark and control characters are removed; tabs and line breaks are kept (they are whitespace).
+    """
+    if text.isprintable():
+        return text, []
+    kept, removed = [], []
+    for ch in text:
+        if ch not in _KEEP_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
+            removed.append(f"U+{ord(ch):04X}")
+        else:
+            kept.append(ch)
+    return ("".join(kept), list(dict.fromkeys(removed))) if removed else (text, [])
 
 
 # ---------------------------------------------------------------------------------------------- quarters
@@ -239,12 +301,17 @@ def parse_choice(value: object, choices: tuple[str, ...]) -> Parsed:
 
 
 def parse_id(value: object) -> Parsed:
-    """A facility ID as text; a number cell 17.0 becomes "17". Inner whitespace is collapsed."""
+    """A facility ID as text; a number cell 17.0 becomes "17". Unicode NFC, inner whitespace collapsed;
+    longer than ``MAX_ID_LENGTH`` is ``id-too-long`` (invisible characters are the validator's business)."""
     if isinstance(value, bool) or isinstance(value, datetime | date):
         return Parsed(as_text(value))
     if isinstance(value, float | int):
         return Parsed(as_text(value))
-    return Parsed(" ".join(str(value).split()))
+    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
+    if len(text) > MAX_ID_LENGTH:
+        return Parsed(code="id-too-long", params={"length": format_int(len(text), "de"),
+                                                  "limit": MAX_ID_LENGTH})
+    return Parsed(text)
 
 
 # -------------------------------------------------------------------------------------------- total rows

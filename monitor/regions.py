@@ -1,4 +1,9 @@
-"""Regions: Germany (AGS ``00``), the 16 Länder (2 digits) and the Kreise / kreisfreie Städte (5 digits)."""
+"""Regions: Germany (AGS ``00``), the 16 Länder (2 digits) and the Kreise / kreisfreie Städte (5 digits).
+
+Kreise change: a Kreis that ceased has ``valid_to``, a new one ``valid_from``, and every territorial change
+(a Kreis merged into another, a town leaving its Kreis) is a ``RegionChange`` with its date, so that a figure
+can be tied to the territory of its period.
+"""
 
 from __future__ import annotations
 
@@ -24,15 +29,37 @@ class Region:
     valid_to: date | None
 
     def valid_on(self, day: date) -> bool:
+        """True if the region existed on ``day``."""
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     def overlaps(self, start: date, end: date) -> bool:
+        """True if the region existed on at least one day from ``start`` to ``end``."""
         return (self.valid_from is None or self.valid_from <= end) and (self.valid_to is None or start <= self.valid_to)
 
     @property
     def label(self) -> str:
         """Name for pickers and charts: short name plus type where the short name alone is ambiguous."""
         return self.name if self.level == "kreis" else self.short_name
+
+
+@dataclass(frozen=True)
+class RegionChange:
+    """A territorial change: from ``change_date`` on, territory of ``from_ags`` belongs to ``to_ags``.
+
+    ``kind``: ``merged`` (the whole of ``from_ags`` joined ``to_ags`` and ceased), ``split`` (``to_ags`` is a
+    new Kreis made of territory of ``from_ags``, e.g. a town leaving its Kreis) or ``moved`` (territory moved
+    between two Kreise that both continue). ``municipality`` is the key of the municipality that moved, if
+    one; ``population_share`` the share of ``from_ags``'s population that moved, where known.
+    """
+
+    change_date: date
+    kind: str
+    from_ags: str
+    to_ags: str
+    municipality: str | None = None
+    population_share: float | None = None
+    description_de: str = ""
+    source: str = ""
 
 
 def level_of(ags: str) -> str:
@@ -50,8 +77,9 @@ def normalise_name(text: str) -> str:
 class RegionIndex:
     """All regions in the store, with lookup by AGS and by (unambiguous) name."""
 
-    def __init__(self, regions: list[Region]):
+    def __init__(self, regions: list[Region], changes: list[RegionChange] | tuple[RegionChange, ...] = ()):
         self.regions = regions
+        self.changes = sorted(changes, key=lambda c: (c.change_date, c.from_ags, c.to_ags))
         self.by_ags: dict[str, Region] = {r.ags: r for r in regions}
         self._by_name: dict[str, list[Region]] = {}
         for r in regions:
@@ -62,11 +90,16 @@ class RegionIndex:
 
     @classmethod
     def from_db(cls, con: duckdb.DuckDBPyConnection) -> "RegionIndex":
+        """The regions and territorial changes in force in the store."""
         rows = con.execute(
             "SELECT ags, level, name, short_name, region_type, land_ags, valid_from, valid_to "
             "FROM regions ORDER BY ags"
         ).fetchall()
-        return cls([Region(*r) for r in rows])
+        changes = con.execute(
+            "SELECT change_date, kind, from_ags, to_ags, municipality, population_share, description_de, source "
+            "FROM region_changes_current ORDER BY change_date, from_ags, to_ags"
+        ).fetchall()
+        return cls([Region(*r) for r in rows], [RegionChange(*c) for c in changes])
 
     def get(self, ags: str) -> Region | None:
         return self.by_ags.get(ags)
@@ -88,4 +121,28 @@ class RegionIndex:
         return region.short_name
 
     def land_of(self, ags: str) -> Region | None:
+        """The Land of a Kreis (or the Land itself); None for Germany."""
         return self.by_ags.get(ags[:2]) if len(ags) >= 2 and ags != GERMANY else None
+
+    def changes_of(self, ags: str) -> list[RegionChange]:
+        """The territorial changes that gave territory away from, or to, the Kreis ``ags`` (oldest first)."""
+        return [c for c in self.changes if ags in (c.from_ags, c.to_ags)]
+
+    def origin_of(self, ags: str) -> RegionChange | None:
+        """The change that created the Kreis ``ags`` (its territory belonged to ``from_ags`` before)."""
+        region = self.by_ags.get(ags)
+        made = [c for c in self.changes if c.to_ags == ags and c.kind == "split"]
+        if region is not None and region.valid_from is not None:
+            made = [c for c in made if c.change_date == region.valid_from] or made
+        return made[0] if made else None
+
+    def successor_of(self, ags: str) -> RegionChange | None:
+        """The change that ended the Kreis ``ags`` (its territory belongs to ``to_ags`` since)."""
+        ended = [c for c in self.changes if c.from_ags == ags and c.kind == "merged"]
+        return ended[-1] if ended else None
+
+    def territory_since(self, ags: str, day: date) -> date | None:
+        """The first day of the territory the Kreis ``ags`` has on ``day`` (None: unchanged since before the
+        first change known). A population vintage describes that territory only if dated on or after it."""
+        dates = [c.change_date for c in self.changes_of(ags) if c.change_date <= day]
+        return max(dates) if dates else None

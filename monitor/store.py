@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
 CREATE TABLE IF NOT EXISTS batches (
   batch_id INTEGER PRIMARY KEY,
-  kind VARCHAR NOT NULL,            -- data | population | targets | boundaries
+  kind VARCHAR NOT NULL,            -- data | population | targets | boundaries | regions
   dataset VARCHAR,                  -- shelters | counselling | police for kind = data
   file_name VARCHAR NOT NULL,
   sha256 VARCHAR NOT NULL,
@@ -74,6 +74,8 @@ CREATE TABLE IF NOT EXISTS batches (
   undone_by VARCHAR,
   note VARCHAR
 );
+-- the regions in force: the shipped list with every active 'regions' batch applied (etl/regions.py keeps
+-- it in step with region_versions); a Kreis that ceased or began has valid_to / valid_from set
 CREATE TABLE IF NOT EXISTS regions (
   ags VARCHAR NOT NULL,
   level VARCHAR NOT NULL,           -- bund | land | kreis
@@ -84,6 +86,31 @@ CREATE TABLE IF NOT EXISTS regions (
   valid_from DATE,                  -- NULL: since before the monitor's first quarter
   valid_to DATE,                    -- NULL: still valid
   PRIMARY KEY (ags, level)
+);
+-- every version of a region row: the shipped one (batch_id NULL) and those written by 'regions' batches;
+-- the newest version of an active batch is the one in force, so undoing a batch brings the earlier one back
+CREATE TABLE IF NOT EXISTS region_versions (
+  ags VARCHAR NOT NULL,
+  level VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  short_name VARCHAR NOT NULL,
+  region_type VARCHAR NOT NULL,
+  land_ags VARCHAR NOT NULL,
+  valid_from DATE,
+  valid_to DATE,
+  batch_id INTEGER                  -- NULL for the shipped list
+);
+-- territorial changes of Kreise: territory of from_ags belongs to to_ags from change_date on
+CREATE TABLE IF NOT EXISTS region_changes (
+  change_date DATE NOT NULL,        -- first day of the new territory
+  kind VARCHAR NOT NULL,            -- merged (from_ags ceased) | split (to_ags new) | moved (both continue)
+  from_ags VARCHAR NOT NULL,        -- the Kreis that gave territory (5 digits)
+  to_ags VARCHAR NOT NULL,          -- the Kreis that received it (5 digits)
+  municipality VARCHAR,             -- key of the municipality that moved (8 digits); NULL: the whole Kreis
+  population_share DOUBLE,          -- share of from_ags's population that moved; NULL: not known
+  description_de VARCHAR NOT NULL,
+  source VARCHAR NOT NULL,
+  batch_id INTEGER                  -- NULL for the shipped table
 );
 CREATE TABLE IF NOT EXISTS population (
   ags VARCHAR NOT NULL,
@@ -117,6 +144,30 @@ CREATE OR REPLACE VIEW population_current AS
 CREATE OR REPLACE VIEW targets_current AS
   SELECT t.* FROM targets t LEFT JOIN batches b USING (batch_id)
   WHERE t.batch_id IS NULL OR b.status = 'active';
+CREATE OR REPLACE VIEW region_changes_current AS
+  SELECT c.* FROM region_changes c LEFT JOIN batches b USING (batch_id)
+  WHERE c.batch_id IS NULL OR b.status = 'active';
+-- one row per Kreis and stretch of unchanged territory: territory_from / territory_to (NULL: open-ended).
+-- A population vintage describes a Kreis's territory in a period only if its reference_date lies in the
+-- stretch that contains the period (see docs/data-model.md).
+CREATE OR REPLACE VIEW region_territories AS
+  WITH cuts AS (
+    SELECT from_ags AS ags, change_date FROM region_changes_current
+    UNION SELECT to_ags, change_date FROM region_changes_current
+  ),
+  starts AS (
+    SELECT r.ags, r.valid_from AS territory_from FROM regions r WHERE r.level = 'kreis'
+    UNION
+    SELECT r.ags, c.change_date FROM regions r JOIN cuts c USING (ags)
+    WHERE r.level = 'kreis' AND (r.valid_from IS NULL OR c.change_date > r.valid_from)
+      AND (r.valid_to IS NULL OR c.change_date <= r.valid_to)
+  )
+  SELECT s.ags, s.territory_from,
+         coalesce(lead(s.territory_from) OVER w - 1, r.valid_to) AS territory_to,
+         s.territory_from IS NOT NULL AND s.territory_from IN (SELECT change_date FROM cuts c WHERE c.ags = s.ags)
+           AS changed
+  FROM starts s JOIN regions r ON r.ags = s.ags AND r.level = 'kreis'
+  WINDOW w AS (PARTITION BY s.ags ORDER BY s.territory_from NULLS FIRST);
 """ + "".join(_data_table_ddl(ds) for ds in DATASETS.values())
 
 POPULATION_SOURCE = (
@@ -274,7 +325,7 @@ def ensure_initialised(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Regions, population and targets from the shipped CSV files, each in one statement."""
+    """Regions (with their territorial changes), population and targets from the shipped CSV files."""
     ref = config.REFERENCE_DIR
 
     def csv_(name: str) -> str:
@@ -282,10 +333,18 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
         return f"read_csv('{(ref / name).as_posix()}', header = true, all_varchar = true)"
 
     con.execute(f"""
-        INSERT INTO regions
+        INSERT INTO region_versions
         SELECT ags, level, name, short_name, region_type, land_ags,
-               nullif(valid_from, '')::DATE, nullif(valid_to, '')::DATE
+               nullif(valid_from, '')::DATE, nullif(valid_to, '')::DATE, NULL
         FROM {csv_('regions.csv')}""")
+    con.execute("""
+        INSERT INTO regions
+        SELECT ags, level, name, short_name, region_type, land_ags, valid_from, valid_to FROM region_versions""")
+    con.execute(f"""
+        INSERT INTO region_changes
+        SELECT change_date::DATE, kind, from_ags, to_ags, nullif(municipality, ''),
+               nullif(population_share, '')::DOUBLE, description_de, source, NULL
+        FROM {csv_('region_changes.csv')}""")
     for name in ("laender_population_2023-12-31.csv", "kreise_population_2023-12-31.csv"):
         con.execute(f"""
             INSERT INTO population

@@ -1,9 +1,10 @@
-"""Referenzdaten — for admins: the Land's own targets, a new population vintage, new boundaries.
+"""Referenzdaten — for admins: the Land's own targets, a new population vintage, territorial changes, boundaries.
 
 Each is previewed and checked before anything changes, loaded as a batch with the admin's name, and can be
 undone from the protocol like a data file. Only for the role admin (registered in dashboard.py; guarded by
 ``auth.require`` as well). The reading and checking is done by ``etl.upload``, ``etl.population``,
-``etl.targets`` and ``etl.boundaries``.
+``etl.regions``, ``etl.targets`` and ``etl.boundaries``. Tables go through ``etl.safety.safe_table`` (formula prefixes
+neutralised), because their toolbar download writes the cells of uploaded files to a CSV.
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ import streamlit as st
 
 from etl import loader, safety
 from etl import upload as core
-from etl.population import load_population
+from etl.population import load_population, preview_population
+from etl.regions import load_regions
 from etl.targets import COLUMNS as TARGET_COLUMNS
 from etl.targets import known_indicators, load_targets
 from monitor import config, geo, store
 from ui import auth, data
 
 STATE = "admin"
+BASES = ("aus der Datei", "Zensus 2022", "Zensus 2011")
+REFERENCE_KINDS = (*core.reference_kinds(), "regions")
 
 user = auth.require(auth.ADMIN)
 regions = data.regions()
@@ -55,14 +59,14 @@ def _flash() -> None:
     _state()["flash"].clear()
 
 
-def _run_load(func, path: Path, user_name: str, file_id: str) -> None:
-    """Load population or targets (they check again inside the write transaction)."""
+def _run_load(func, path: Path, user_name: str, file_id: str, options: dict | None = None) -> None:
+    """Load population, regions or targets (they check again inside the write transaction)."""
     try:
-        result = func(path, user=user_name)
+        result = func(path, user=user_name, **(options or {}))
     except (store.StoreBusy, safety.UnsafeFile) as exc:
         _state()["flash"].append(("error", str(exc)))
         return
-    if result["status"] == loader.LOADED:
+    if result["status"] in (loader.LOADED, loader.UNCHANGED):
         _state()["loaded"][file_id] = result["message"]
     else:
         errors = " ".join(p.message for p in result["errors"])
@@ -96,8 +100,9 @@ def _undo(batch_id: int, user_name: str) -> None:
 
 def _problems(errors, warnings=()) -> None:
     if errors or warnings:
-        st.dataframe(core.problems_frame(errors, warnings)[["Art", "Zeile", "Spalte", "Meldung"]], hide_index=True,
-                     width="stretch", column_config={"Meldung": st.column_config.TextColumn(width="large")})
+        st.dataframe(safety.safe_table(core.problems_frame(errors, warnings)[["Art", "Zeile", "Spalte", "Meldung"]]),
+                     hide_index=True, width="stretch",
+                     column_config={"Meldung": st.column_config.TextColumn(width="large")})
 
 
 def _targets_example() -> bytes:
@@ -149,28 +154,34 @@ def _draw_targets() -> None:
                 + ", ".join(sorted(frame["land_ags"].unique())))
     shown = frame[["target_id", "label_de", "indicator", "value", "per_population", "denominator", "factor",
                    "source", "valid_from", "land_ags"]]
-    st.dataframe(shown.rename(columns={"target_id": "Ziel-ID", "label_de": "Beschreibung", "indicator": "Indikator",
-                                       "value": "Wert", "per_population": "je", "denominator": "Bezug",
-                                       "factor": "Faktor", "source": "Quelle", "valid_from": "gültig ab",
-                                       "land_ags": "Land"}), hide_index=True, width="stretch")
+    headers = {"target_id": "Ziel-ID", "label_de": "Beschreibung", "indicator": "Indikator", "value": "Wert",
+               "per_population": "je", "denominator": "Bezug", "factor": "Faktor", "source": "Quelle",
+               "valid_from": "gültig ab", "land_ags": "Land"}
+    st.dataframe(safety.safe_table(shown.rename(columns=headers)), hide_index=True, width="stretch")
     sure = st.checkbox("Ja, diese Zielwerte laden.", key=f"targets_sure_{uploaded.file_id}")
     st.button("Zielwerte laden", type="primary", disabled=not sure, key="targets_load", icon=":material/upload:",
               on_click=_run_load, args=(load_targets, path, user.name, uploaded.file_id))
 
 
 def _draw_population() -> None:
-    st.markdown("Ein neuer Bevölkerungsstand aus der amtlichen Destatis-Tabelle „Kreisfreie Städte und Landkreise "
-                "nach Fläche, Bevölkerung und Bevölkerungsdichte“ (.xlsx) oder als CSV im Format von "
+    st.markdown("Ein neuer Bevölkerungsstand, so wie er heruntergeladen wird: die Destatis-Tabelle „Kreisfreie "
+                "Städte und Landkreise nach Fläche, Bevölkerung und Bevölkerungsdichte“ (.xlsx, jede Ausgabe), eine "
+                "Tabelle aus GENESIS oder der Regionalstatistik als CSV (z. B. 12411-01-01-4, mit oder ohne "
+                "Geschlecht), eine GENESIS-Flatfile-CSV (auch als zip) oder eine CSV im Format von "
                 "`data/reference/kreise_population_2023-12-31.csv`. Er gilt ab dann für alle Quoten; Stichtag und "
                 "Basis (z. B. Zensus 2022) stehen neben jeder Quote.")
     uploaded = st.file_uploader("Bevölkerungstabelle", key="population_file", max_upload_size=int(safety.MAX_FILE_MB))
+    basis = st.selectbox("Basis", BASES, key="population_basis",
+                         help="Nur nötig, wenn die Datei die Basis nicht nennt (z. B. GENESIS-Tabellen und ältere "
+                              "Destatis-Ausgaben): der Zensus, auf dem die Fortschreibung beruht.")
+    options = {} if basis == BASES[0] else {"basis": basis}
     if uploaded is None:
         return
     if _already_loaded(uploaded):
         return
     path = _saved(uploaded, "population")
     try:
-        vintage, compare = core.preview_population(path)
+        vintage, compare = preview_population(path, **options)
     except (safety.UnsafeFile, store.StoreBusy) as exc:
         st.error(str(exc))
         return
@@ -184,7 +195,7 @@ def _draw_population() -> None:
         return
     if len(compare):
         st.caption("Einwohner:innen je Land: bisheriger Stand und neuer Stand")
-        st.dataframe(compare, hide_index=True, width="stretch",
+        st.dataframe(safety.safe_table(compare), hide_index=True, width="stretch",
                      column_config={"Änderung %": st.column_config.NumberColumn(format="%.1f %%")})
     ready = True
     if vintage.warnings:
@@ -192,7 +203,41 @@ def _draw_population() -> None:
                              key=f"population_ack_{uploaded.file_id}")
     ready &= st.checkbox("Ja, diesen Bevölkerungsstand laden.", key=f"population_sure_{uploaded.file_id}")
     st.button("Bevölkerungsstand laden", type="primary", disabled=not ready, key="population_load",
-              icon=":material/upload:", on_click=_run_load, args=(load_population, path, user.name, uploaded.file_id))
+              icon=":material/upload:", on_click=_run_load,
+              args=(load_population, path, user.name, uploaded.file_id, options))
+
+
+def _draw_regions() -> None:
+    st.markdown("Gebietsänderungen der Kreise (z. B. Hanau seit 01.01.2026 kreisfrei, Eisenach seit 01.07.2021 im "
+                "Wartburgkreis) als Tabelle mit Datum, altem und neuem Schlüssel (Spalten `change_date`, "
+                "`from_ags`, `to_ags` oder `wirksam_ab`, `ags_alt`, `ags_neu`, dazu Namen und Quelle), oder eine "
+                "Regionenliste im Format von `data/reference/regions.csv`. Die Destatis-Liste „Kreisfreie Städte "
+                "und Landkreise“ wird mit der Regionenliste verglichen. Geprüft wird danach jede Zeile mit dem "
+                "Gebietsstand ihres Quartals.")
+    uploaded = st.file_uploader("Gebietsänderungen oder Regionenliste", key="regions_file",
+                                max_upload_size=int(safety.MAX_FILE_MB))
+    if uploaded is None:
+        return
+    if _already_loaded(uploaded):
+        return
+    path = _saved(uploaded, "regions")
+    try:
+        plan = load_regions(path, user=user.name, dry_run=True)
+    except (safety.UnsafeFile, store.StoreBusy) as exc:
+        st.error(str(exc))
+        return
+    st.markdown(f"**Vorschau:** {plan['message']}")
+    if plan["lines"]:
+        st.markdown("\n".join(f"- {line}" for line in plan["lines"]))
+    _problems(plan["errors"], plan["warnings"])
+    if plan["errors"]:
+        st.error(f"„{path.name}“ hat {len(plan['errors'])} Fehler und wird nicht geladen.", icon=":material/block:")
+        return
+    if not plan["changes"] and not plan["regions"]:
+        return
+    sure = st.checkbox("Ja, diese Änderungen der Regionenliste laden.", key=f"regions_sure_{uploaded.file_id}")
+    st.button("Regionen laden", type="primary", disabled=not sure, key="regions_load", icon=":material/upload:",
+              on_click=_run_load, args=(load_regions, path, user.name, uploaded.file_id))
 
 
 def _draw_boundaries() -> None:
@@ -234,15 +279,15 @@ def _draw_boundaries() -> None:
 def _draw_protocol() -> None:
     try:
         with store.connect() as con:
-            batches = [b for b in loader.history(con) if b.kind in core.reference_kinds()]
+            batches = [b for b in loader.history(con) if b.kind in REFERENCE_KINDS]
     except store.StoreBusy as exc:
         st.warning(str(exc))
         return
     if not batches:
         st.info("Noch keine Referenzdaten geladen; es gelten die mitgelieferten Stände.")
         return
-    st.dataframe(core.history_frame(batches).drop(columns=["Datensatz", "Quartale", "ersetzt"]), hide_index=True,
-                 width="stretch", key="reference_history")
+    protocol = core.history_frame(batches).drop(columns=["Datensatz", "Quartale", "ersetzt"])
+    st.dataframe(safety.safe_table(protocol), hide_index=True, width="stretch", key="reference_history")
     active = {b.batch_id: b for b in batches if b.status == "active"}
     if not active:
         return
@@ -254,15 +299,17 @@ def _draw_protocol() -> None:
 
 
 st.title("Referenzdaten")
-st.caption(f"Angemeldet als {user.name} (Verwaltung). Zielwerte, Bevölkerung und Grenzen werden vor dem Laden "
-           "geprüft und gezeigt; jeder Ladevorgang lässt sich im Protokoll rückgängig machen.")
+st.caption(f"Angemeldet als {user.name} (Verwaltung). Zielwerte, Bevölkerung, Regionen und Grenzen werden vor dem "
+           "Laden geprüft und gezeigt; jeder Ladevorgang lässt sich im Protokoll rückgängig machen.")
 _flash()
-targets_tab, population_tab, boundaries_tab, protocol_tab = st.tabs(
-    ["Zielwerte des Landes", "Bevölkerungsstand", "Grenzen", "Protokoll"])
+targets_tab, population_tab, regions_tab, boundaries_tab, protocol_tab = st.tabs(
+    ["Zielwerte des Landes", "Bevölkerungsstand", "Regionen", "Grenzen", "Protokoll"])
 with targets_tab:
     _draw_targets()
 with population_tab:
     _draw_population()
+with regions_tab:
+    _draw_regions()
 with boundaries_tab:
     _draw_boundaries()
 with protocol_tab:

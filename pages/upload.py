@@ -2,7 +2,10 @@
 
 Only for the roles uploader and admin (registered in dashboard.py; ``auth.require`` guards it as well).
 Everything shown is computed in ``etl.upload`` and ``etl.loader``; loads and undos run in callbacks, so
-the run after a click already draws the new figures (the store's data version keys every cache).
+the run after a click already draws the new figures (the store's data version keys every cache). Every
+table goes through ``etl.safety.safe_table``: its toolbar offers a CSV download of the cells as shown, and the
+cells come from uploaded files, so a text a spreadsheet would run as a formula (``=HYPERLINK(…)``) is
+neutralised as in our exports.
 """
 
 from __future__ import annotations
@@ -154,8 +157,8 @@ def _report_head(report) -> str:
 def _draw_report(fid: str, n: int, report) -> None:
     st.markdown(_report_head(report))
     if report.errors or report.warnings:
-        st.dataframe(core.problems_frame(report.errors, report.warnings).drop(columns="Code"), hide_index=True,
-                     width="stretch", key=f"problems_{fid}_{n}",
+        st.dataframe(safety.safe_table(core.problems_frame(report.errors, report.warnings).drop(columns="Code")),
+                     hide_index=True, width="stretch", key=f"problems_{fid}_{n}",
                      column_config={"Meldung": st.column_config.TextColumn(width="large")})
     if report.dataset is None or report.frame is None or not len(report.frame):
         return
@@ -163,6 +166,8 @@ def _draw_report(fid: str, n: int, report) -> None:
     only = st.toggle("Nur Zeilen mit Problemen", value=has_problems, key=f"only_{fid}_{n}",
                      disabled=not has_problems)
     shown, marks = core.marked_rows(report, only_problems=only and has_problems, limit=PREVIEW_ROWS)
+    shown = safety.safe_table(shown)
+    marks.columns = shown.columns
     styled = shown.style.apply(lambda _: marks.map(MARK_CSS.get), axis=None).format(na_rep="")
     st.caption("Vorschau der Zeilen, wie sie geladen würden – rot: Fehler, gelb: Warnung. „Zeile“ ist die "
                "Zeilennummer in der Datei." + (f" Gezeigt werden die ersten {PREVIEW_ROWS}." if len(report.frame)
@@ -180,7 +185,7 @@ def _draw_changes(fid: str, previews: list[core.ChangePreview]) -> None:
         ds = DATASETS[p.dataset]
         chosen = st.selectbox("Summe je Kreis vorher und nachher", fields, key=f"field_{fid}_{i}",
                               format_func=lambda f, ds=ds: ds.column(f).header)
-        st.dataframe(p.totals_for(chosen), hide_index=True, width="stretch", key=f"totals_{fid}_{i}")
+        st.dataframe(safety.safe_table(p.totals_for(chosen)), hide_index=True, width="stretch", key=f"totals_{fid}_{i}")
 
 
 def _draw_done(fid: str, done: dict) -> None:
@@ -269,8 +274,8 @@ def _draw_history() -> None:
     if not batches:
         st.info("Noch keine Quartalsdaten geladen.")
         return
-    st.dataframe(core.history_frame(batches).drop(columns=["Art", "Hinweis"]), hide_index=True, width="stretch",
-                 key="history")
+    st.dataframe(safety.safe_table(core.history_frame(batches).drop(columns=["Art", "Hinweis"])), hide_index=True,
+                 width="stretch", key="history")
     active = [b for b in batches if b.status == "active"]
     if not active:
         return
@@ -312,9 +317,9 @@ def _draw_help() -> None:
             for line in lines[3:]:
                 if len(line) == 2:
                     st.markdown(f"**{line[0]}:** {line[1]}")
-            st.dataframe(pd.DataFrame(columns, columns=["Spalte", "Angabe", "Art des Werts", "Erklärung",
-                                                        "Erlaubte Werte"]),
-                         hide_index=True, width="stretch", key=f"help_{ds.id}",
+            help_table = pd.DataFrame(columns, columns=["Spalte", "Angabe", "Art des Werts", "Erklärung",
+                                                        "Erlaubte Werte"])
+            st.dataframe(safety.safe_table(help_table), hide_index=True, width="stretch", key=f"help_{ds.id}",
                          column_config={"Erklärung": st.column_config.TextColumn(width="large")})
 
 

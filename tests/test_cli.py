@@ -105,7 +105,8 @@ def test_check_json_shape(capsys, files):
     first = bad["errors"][0]
     assert {"code", "row", "column", "value", "message"} <= set(first)
     assert (first["row"], first["column"], first["value"]) == (2, "Plätze Frauen", "zwölf")
-    assert garbage["dataset"] is None and garbage["errors"][0]["code"] == "unreadable-file"
+    # an unreadable file carries the reason's stable code (here: a damaged zip), registered in etl/problems.py
+    assert garbage["dataset"] is None and garbage["errors"][0]["code"] == "damaged-archive"
 
 
 def test_load_statuses_and_json(capsys, files):

@@ -12,6 +12,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,8 @@ from etl import upload as core
 from etl.reader import UnreadableFile, read_file
 from monitor import store
 from monitor.regions import RegionIndex
-from tests.messy import FIXTURES, headers, police, write_xlsx
+from tests.messy import FIXTURES, headers, police, write_csv, write_xlsx
+from tests.messy import shelter as messy_shelter
 
 
 def workbook_bytes(tmp_path: Path) -> bytes:
@@ -126,7 +128,22 @@ def hostile_cases() -> dict[str, tuple]:
         "doc": ("brief.xls", lambda good, tmp: ole("Root Entry", "WordDocument", "1Table"), "not-a-spreadsheet",
                 "Word-Dokument"),
         "gzip": ("archiv.xlsx", lambda good, tmp: b"\x1f\x8b\x08\x00" + bytes(100), "not-a-spreadsheet", "gzip-Archiv"),
+        "encrypted-part": ("verschluesselt.xlsx", lambda good, tmp: encrypted_part(good), "encrypted-archive",
+                           "verschlüsselte Teile"),
     }
+
+
+def encrypted_part(xlsx: bytes) -> bytes:
+    """The workbook with the "encrypted" flag set on one part (zip's traditional encryption, bit 0)."""
+    data = bytearray(xlsx)
+    name = b"xl/workbook.xml"
+    at = data.index(name)
+    assert data[at - 30:at - 26] == b"PK\x03\x04"
+    data[at - 24] |= 0x1  # general purpose flag of the local header
+    at = data.index(name, at + 1)
+    assert data[at - 46:at - 42] == b"PK\x01\x02"
+    data[at - 38] |= 0x1  # … and of the central directory entry
+    return bytes(data)
 
 
 def zipfile_only(parts: dict[str, bytes]) -> bytes:
@@ -143,7 +160,8 @@ CASES = hostile_cases()
 def snapshot() -> list:
     with store.connect() as con:
         return [con.execute(f"SELECT count(*) FROM {t}").fetchall()
-                for t in ("batches", "shelters", "counselling", "police", "population", "targets")]
+                for t in ("batches", "shelters", "counselling", "police", "population", "targets", "regions",
+                          "region_versions", "region_changes")]
 
 
 @pytest.mark.parametrize("case_id", list(CASES))
@@ -256,3 +274,24 @@ def test_crc_is_what_catches_the_forged_size(tmp_path):
     with zipfile.ZipFile(io.BytesIO(forged)) as zf:
         info = zf.getinfo("xl/media/image1.png")
         assert info.file_size == 1000 and info.CRC == zlib.crc32(bytes(10 << 20))
+
+
+def test_tables_of_uploaded_content_neutralise_formulas_for_their_download(tmp_path, initialised_copy):
+    """The upload page shows the problems and the rows of a file in tables whose toolbar downloads a CSV: a cell
+    such as =HYPERLINK(…) must arrive in Excel as text (as in monitor.exports), numbers stay numbers."""
+    hostile = '=HYPERLINK("http://example.org","Klick")'
+    path = write_csv(tmp_path / "formel.csv", [headers("shelters") + ["@SUMME(1)"],
+                                               messy_shelter(facility=hostile, places_women="=1+1") + ["x"]])
+    with store.connect() as con:
+        regions = RegionIndex.from_db(con)
+    checked = core.check_upload(path, regions=regions)
+    [report] = checked.reports
+    problems = safety.safe_table(core.problems_frame(report.errors, report.warnings))
+    assert "'@SUMME(1)" in problems["Spalte"].tolist() and "'=1+1" in problems["Wert"].tolist()
+    shown, _ = core.marked_rows(report)
+    rows = safety.safe_table(shown)
+    assert rows["Einrichtung"].tolist() == ["'" + hostile]
+    assert rows["Zeile"].tolist() == [2]  # numbers untouched
+    table = safety.safe_table(pd.DataFrame({"=Kopf": ["-1+1", "\tx", "\rx", "ok", None], "n": [-1, 2, 3, 4, 5]}))
+    assert list(table.columns) == ["'=Kopf", "n"]
+    assert table["'=Kopf"].tolist()[:4] == ["'-1+1", "'\tx", "'\rx", "ok"] and table["n"].tolist()[0] == -1

@@ -314,7 +314,7 @@ def _zip_bytes(files: dict[str, bytes]) -> bytes:
     ("leer.csv", b"  \r\n", "ist leer"),
     ("kaputt.xlsx", b"PK\x03\x04" + b"\x00" * 200, "beschädigt"),
     ("bild.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "keine Tabellendatei"),
-    ("brief.xlsx", _zip_bytes({"word/document.xml": b"<w/>"}), "ZIP-Archiv, aber keine Tabelle"),
+    ("brief.xlsx", _zip_bytes({"word/document.xml": b"<w/>"}), r"ZIP-Archiv \(ein Word-Dokument\)"),
     ("export.xls", b"<html><body><table><tr><td>Quartal</td></tr></table></body></html>", "HTML"),
     ("text.csv", b"Hallo\nWelt\n", "keine Kopfzeile"),
     ("kaputt.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "beschädigt"),
@@ -341,3 +341,211 @@ def test_workbook_without_any_header(tmp_path):
 def test_missing_file_raises_os_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         read_file(Path(tmp_path / "fehlt.xlsx"))
+
+
+# ----------------------------------------------------------------- every refusal has a code and a German text
+
+def _huge_cell(tmp_path):
+    rows = [messy.headers("police"), messy.police(), messy.police(ags="03404", victims_male="x" * 140_000)]
+    return messy.write_csv(tmp_path / "riesenzelle.csv", rows)
+
+
+def _open_quote(tmp_path):
+    path = tmp_path / "anfuehrung.csv"
+    lines = [";".join(messy.headers("police")), "2025-Q2;05913;420;350;80;120;200;9",
+             '2025-Q2;03404;"75;60;15;20;30;1'] + ["2025-Q2;03459;10;8;2;1;2;0"] * 40_000
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _open_quote_short(tmp_path):
+    path = tmp_path / "anfuehrung_kurz.csv"
+    lines = [";".join(messy.headers("police")), '2025-Q2;05913;"420;350;80;120;200;9',
+             "2025-Q2;03404;75;60;15;20;30;1"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _only_hidden(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Deckblatt"
+    ws.append(["Meldung Polizei"])
+    hidden = wb.create_sheet("Daten")
+    for r in (messy.headers("police"), messy.police()):
+        hidden.append(r)
+    hidden.sheet_state = "hidden"
+    wb.save(tmp_path / "versteckt.xlsx")
+    return tmp_path / "versteckt.xlsx"
+
+
+def _bytes(name, content):
+    def build(tmp_path):
+        path = tmp_path / name
+        path.write_bytes(content)
+        return path
+    return build
+
+
+# code → (builder of the file in tmp_path, fragment of the German message). Refusals of etl/safety.py are in
+# tests/test_hostile_files.py (CASES); together they cover every file-level code of etl/problems.py.
+FILE_SCENARIOS = {
+    "unreadable-file": (_bytes("bild.csv", bytes(range(256)) * 8), "ist keine Tabellendatei"),
+    "empty-file": (_bytes("leer.csv", b" \r\n"), "„leer.csv“ ist leer"),
+    "damaged-file": (_bytes("kaputt.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)), "beschädigt"),
+    "encrypted-file": (lambda p: messy.FIXTURES / "encrypted.xlsx", "mit einem Passwort geschützt"),
+    "html-file": (_bytes("export.xls", b"<html><body><table><tr><td>Quartal</td></tr></table></body></html>"),
+                  "HTML- oder XML-Datei"),
+    "no-header": (_bytes("text.csv", b"Hallo\nWelt\n"), "keine Kopfzeile gefunden"),
+    "only-hidden-sheets": (_only_hidden, "Tabellen nur auf ausgeblendeten Blättern („Daten“)"),
+    "csv-field-too-large": (_huge_cell, "„riesenzelle.csv“, Zeile 3: Eine Zelle ist größer als 128 KB"),
+    "csv-unbalanced-quote": (_open_quote, "„anfuehrung.csv“, Zeile 3: Ein Anführungszeichen"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(FILE_SCENARIOS))
+def test_file_refusal_has_code_and_message(tmp_path, code):
+    """Each refused file with its stable code and a fragment of its German message."""
+    build, fragment = FILE_SCENARIOS[code]
+    with pytest.raises(UnreadableFile) as exc:
+        read_file(build(tmp_path))
+    assert exc.value.code == code
+    assert fragment in str(exc.value)
+    assert exc.value.as_problem().as_json()["code"] == code
+
+
+def test_unbalanced_quote_near_the_end_is_found_too(tmp_path):
+    """A quote left open in a short file does not hit the field limit: csv would swallow the rest silently."""
+    with pytest.raises(UnreadableFile) as exc:
+        read_file(_open_quote_short(tmp_path))
+    assert exc.value.code == "csv-unbalanced-quote" and "Zeile 2" in str(exc.value)
+
+
+def test_quoted_cells_with_line_breaks_are_fine(tmp_path):
+    rows = [messy.headers("police"), messy.police(), ["2025-Q2", "03404", "75", "60", "15", "20", "30", "1"]]
+    path = messy.write_csv(tmp_path / "ok.csv", rows)
+    text = path.read_text(encoding="utf-8-sig").replace("Opfer männlich", '"Opfer\nmännlich"')
+    path.write_text(text, encoding="utf-8")
+    assert _only_table(read_file(path)).headers["victims_male"] == "Opfer\nmännlich"
+
+
+def test_other_csv_errors_become_a_refusal_with_the_line(tmp_path, monkeypatch):
+    import csv
+
+    real = csv.reader
+
+    class Broken:
+        """csv.reader that fails on the second line, as it would on a line it cannot parse."""
+
+        def __init__(self, *args, **kwargs):
+            self.inner, self.line_num = real(*args, **kwargs), 0
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            row = next(self.inner)
+            self.line_num = self.inner.line_num
+            if self.line_num == 2:
+                raise csv.Error("new-line character seen in unquoted field")
+            return row
+
+    monkeypatch.setattr(reader.csv, "reader", Broken)
+    path = messy.write_csv(tmp_path / "p.csv", [messy.headers("police"), messy.police()])
+    with pytest.raises(UnreadableFile) as exc:
+        read_file(path)
+    assert exc.value.code == "csv-broken-row" and "Zeile 2" in str(exc.value)
+
+
+def test_a_reader_bug_becomes_a_refusal_not_a_traceback(tmp_path, monkeypatch):
+    def bug(*args):
+        raise KeyError("interner Fehler")
+
+    monkeypatch.setattr(reader, "_read_csv", bug)
+    path = messy.write_csv(tmp_path / "p.csv", [messy.headers("police"), messy.police()])
+    with pytest.raises(UnreadableFile) as exc:
+        read_file(path)
+    assert exc.value.code == "read-failed" and "„p.csv“ konnte nicht gelesen werden" in str(exc.value)
+
+
+# ------------------------------------------------------------------------------------- UTF-16 and sheets
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_unicode_text_from_excel(tmp_path, encoding):
+    """Excel's "Unicode-Text" is UTF-16 (little endian, with BOM) and tab-separated; without BOM it is read too."""
+    rows = [["Meldung häusliche Gewalt"], messy.headers("police"), messy.police(ags="03404")]
+    text = "\r\n".join("\t".join("" if v is None else str(v) for v in r) for r in rows) + "\r\n"
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(text.encode(encoding))
+    table = _only_table(read_file(path))
+    assert table.dataset.id == "police" and table.header_row == 2
+    assert table.headers["victims_male"] == "Opfer männlich"
+    assert table.data.loc[3, "ags"] == "03404"
+
+
+def test_hidden_sheets_are_not_read_and_named_in_a_warning(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Polizei"
+    for r in (messy.headers("police"), messy.police()):
+        ws.append(r)
+    for name, state in (("Alt", "hidden"), ("Geheim", "veryHidden")):
+        other = wb.create_sheet(name)
+        for r in (messy.headers("police"), messy.police(ags="03404"), messy.police(ags="03459")):
+            other.append(r)
+        other.sheet_state = state
+    wb.save(tmp_path / "h.xlsx")
+    result = read_file(tmp_path / "h.xlsx")
+    table = _only_table(result)
+    assert table.sheet == "Polizei" and list(table.data["ags"]) == ["05913"]
+    notes = [(p.code, p.sheet, p.severity) for p in table.problems]
+    assert notes == [("hidden-sheet-skipped", "Alt", "warning"), ("hidden-sheet-skipped", "Geheim", "warning")]
+    assert "ist ausgeblendet und enthält eine Tabelle „Polizeieinsätze“ mit 2 Zeilen" in table.problems[0].message
+    assert "sehr ausgeblendet" in table.problems[1].message
+
+
+def test_the_templates_hidden_lists_sheet_gives_no_warning(tmp_path):
+    from etl.template import write_template
+    from monitor import store
+    from monitor.regions import RegionIndex
+    from tests.fixture_db import TODAY
+
+    with store.connect(tmp_path / "m.duckdb") as con:
+        regions = RegionIndex.from_db(con)
+    path = write_template("police", tmp_path / "vorlage.xlsx", regions=regions, today=TODAY)
+    table = _only_table(read_file(path))
+    assert table.problems == []
+
+
+# ---------------------------------------------------------------------------------------- error values
+
+def test_xlsx_error_cells_show_their_error_value(tmp_path):
+    """calamine reads an error cell (t="e") as empty; the reader puts the error text back at its cell."""
+    wb = Workbook()
+    ws = wb.active
+    for r in (messy.headers("police"), messy.police(), messy.police(ags="03404")):
+        ws.append(r)
+    for ref, error in (("C2", "#DIV/0!"), ("D3", "#N/A"), ("E3", "#REF!")):
+        ws[ref] = error
+        ws[ref].data_type = "e"
+    wb.save(tmp_path / "fehler.xlsx")
+    data = _only_table(read_file(tmp_path / "fehler.xlsx")).data
+    assert data.loc[2, "callouts"] == "#DIV/0!"
+    assert (data.loc[3, "victims_female"], data.loc[3, "victims_male"]) == ("#N/A", "#REF!")
+
+
+@pytest.mark.parametrize("xml, expected", [
+    (b'<c r="B3" t="e"><v>#DIV/0!</v></c>', {(2, 1): "#DIV/0!"}),
+    (b'<c r="AA10" s="1" t="e"><f>1/0</f><v>#NV</v></c>', {(9, 26): "#NV"}),
+    (b'<x:c r="C2" t="e"><x:v>#WERT!</x:v></x:c>', {(1, 2): "#WERT!"}),
+    (b'<c r="C2" t="n"><v>3</v></c>', {}),
+])
+def test_error_cells_in_sheet_xml(xml, expected):
+    assert reader._error_cells_in_sheet(b"<sheetData>" + xml + b"</sheetData>") == expected
+
+
+# file-level codes produced by the tests above that need a patched reader (see FILE_SCENARIOS for the others)
+PATCHED_SCENARIOS = {
+    "csv-broken-row": test_other_csv_errors_become_a_refusal_with_the_line,
+    "read-failed": test_a_reader_bug_becomes_a_refusal_not_a_traceback,
+}

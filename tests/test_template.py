@@ -117,14 +117,15 @@ def test_dropdown_lists_offer_recent_quarters_choices_and_all_kreise(templates):
     kinds = [wb[LISTS_SHEET].cell(i, 2).value for i in range(2, 2 + len(datasets.SHELTER_TYPES))]
     assert tuple(kinds) == datasets.SHELTER_TYPES
     assert by_column["D"].formula1 == f"={LISTS_SHEET}!$B$2:$B${len(datasets.SHELTER_TYPES) + 1}"
-    assert by_column["B"].formula1 == f"={REGIONS_SHEET}!$A$2:$A$401"
+    assert by_column["B"].formula1 == f"={REGIONS_SHEET}!$A$2:$A$402"  # 401 Kreise since 2026 (Hanau)
 
 
 def test_regions_sheet_lists_the_kreise_with_text_keys(templates):
     ws = templates["police"][REGIONS_SHEET]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == 400
+    assert len(rows) == 401  # the Kreise of today: Hanau (06415) since 2026, Eisenach (16056) gone since 2021
     by_ags = {r[0]: r for r in rows}
+    assert "06415" in by_ags and "16056" not in by_ags
     assert by_ags["05913"][1].startswith("Dortmund") and by_ags["05913"][2] == "Nordrhein-Westfalen"
     assert {"03404", "03459"} <= set(by_ags)  # both Osnabrücks, told apart by key
     assert all(isinstance(r[0], str) and len(r[0]) == 5 for r in rows)

@@ -20,12 +20,12 @@ from tests.fixture_db import TODAY
 
 @pytest.fixture(scope="module")
 def regions(tmp_path_factory) -> RegionIndex:
-    """The shipped regions plus Eisenach, a kreisfreie Stadt until 30.06.2021 (merged into the Wartburgkreis)."""
+    """The shipped regions (with Eisenach until 30.06.2021 and Hanau from 01.01.2026, and their changes) plus
+    a made-up Kreis 16099 that ceased at the end of 2020 without a known successor."""
     with store.connect(tmp_path_factory.mktemp("db") / "m.duckdb") as con:
         shipped = RegionIndex.from_db(con)
-    eisenach = Region("16056", "kreis", "Eisenach, kreisfreie Stadt", "Eisenach", "kreisfreie Stadt", "16",
-                      None, date(2021, 6, 30))
-    return RegionIndex([*shipped.regions, eisenach])
+    gone = Region("16099", "kreis", "Testkreis", "Testkreis", "Kreis", "16", None, date(2020, 12, 31))
+    return RegionIndex([*shipped.regions, gone], shipped.changes)
 
 
 def _check(path, regions, dataset=None) -> list[FileReport]:
@@ -54,6 +54,17 @@ def _shelters_xlsx(tmp_path, *rows):
 
 def _counselling_xlsx(tmp_path, *rows):
     return messy.write_xlsx(tmp_path / "beratung.xlsx", [messy.headers("counselling"), *rows])
+
+
+def _hidden_sheet_xlsx(tmp_path):
+    path = messy.write_xlsx(tmp_path / "h.xlsx", [messy.headers("police"), messy.police()],
+                            extra_sheets={"Alt": [messy.headers("police"), messy.police(ags="03404")]})
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb["Alt"].sheet_state = "hidden"
+    wb.save(path)
+    return path
 
 
 def _formula_xlsx(tmp_path):
@@ -138,9 +149,32 @@ SCENARIOS = {
         lambda p: _police_csv(p, messy.police(ags="03459024")),
         (2, "AGS", "03459024"), "Gemeinde im Kreis Osnabrück, Landkreis; Polizeizahlen werden je Kreis gemeldet"),
     "region-not-valid": (
-        lambda p: _police_csv(p, messy.police(ags="16056")),
-        (2, "AGS", "16056"), "Den Kreis 16056 (Eisenach, kreisfreie Stadt) gab es im Quartal 2025-Q2 nicht "
-                             "(gültig bis 30.06.2021)"),
+        lambda p: _police_csv(p, messy.police(ags="16099")),
+        (2, "AGS", "16099"), "Den Kreis 16099 (Testkreis) gab es im Quartal 2025-Q2 nicht (gültig bis 31.12.2020)"),
+    "region-not-yet-valid": (
+        lambda p: _police_csv(p, messy.police(quarter="2025-Q4", ags="06415")),
+        (2, "AGS", "06415"), "Den Kreis 06415 (Hanau, kreisfreie Stadt) gibt es erst seit dem 01.01.2026; im "
+                             "Quartal 2025-Q4 lag sein Gebiet im Kreis 06435 (Main-Kinzig-Kreis)"),
+    "region-dissolved": (
+        lambda p: _police_csv(p, messy.police(quarter="2022-Q1", ags="16056")),
+        (2, "AGS", "16056"), "Den Kreis 16056 (Eisenach, kreisfreie Stadt) gibt es seit dem 01.07.2021 nicht "
+                             "mehr; sein Gebiet gehört seitdem zum Kreis 16063 (Wartburgkreis). Erwartet: für das "
+                             "Quartal 2022-Q1 der Nachfolger 16063 (Wartburgkreis)."),
+    "excel-error": (
+        lambda p: _police_csv(p, messy.police(callouts="#DIV/0!")),
+        (2, "Einsätze häusliche Gewalt", "#DIV/0!"),
+        "„#DIV/0!“ ist ein Fehlerwert der Tabellenkalkulation (Division durch null), keine Angabe"),
+    "invisible-characters": (
+        lambda p: _shelters_xlsx(p, messy.shelter(facility="DO-FH-01\u200b")),
+        (2, "Einrichtung", "DO-FH-01\u200b"), "(U+200B, z. B. Leerzeichen ohne Breite oder Steuerzeichen für die "
+                                               "Schreibrichtung); sie wurden entfernt, gelesen wird „DO-FH-01“"),
+    "id-too-long": (
+        lambda p: _shelters_xlsx(p, messy.shelter(facility="X" * 100)),
+        (2, "Einrichtung", "X" * 80 + "… (100 Zeichen)"),
+        "Die Kennung ist 100 Zeichen lang; erlaubt sind höchstens 64"),
+    "hidden-sheet-skipped": (
+        lambda p: _hidden_sheet_xlsx(p),
+        (None, None, None), "Das Blatt ist ausgeblendet und enthält eine Tabelle „Polizeieinsätze“ mit 1 Zeilen"),
     "invalid-choice": (
         lambda p: _shelters_xlsx(p, messy.shelter(facility_type="Frauenhäuser")),
         (2, "Art", "Frauenhäuser"), "Erwartet: einer der Werte „Frauenhaus“, „Schutzwohnung“"),
@@ -165,12 +199,20 @@ SCENARIOS = {
 }
 
 
-def test_every_problem_type_has_a_scenario():
-    assert set(SCENARIOS) == set(PROBLEM_TYPES)
+def test_every_problem_type_has_a_test():
+    """Every code of etl/problems.py is produced by a test: cell and table problems here, refused files in
+    test_reader (reader) and test_hostile_files (safety), population and region imports in their own tests."""
+    from tests import test_hostile_files, test_population, test_reader, test_regions
+
+    covered = (set(SCENARIOS) | set(test_reader.FILE_SCENARIOS) | set(test_reader.PATCHED_SCENARIOS)
+               | {c[2] for c in test_hostile_files.CASES.values()} | set(test_population.SCENARIOS)
+               | set(test_regions.SCENARIOS))
+    assert covered == set(PROBLEM_TYPES)
 
 
 @pytest.mark.parametrize("code", sorted(SCENARIOS))
 def test_problem_type(tmp_path, regions, code):
+    """Each cell and table problem with its row, column as written, value and a fragment of its message."""
     build, (row, column, value), fragment = SCENARIOS[code]
     reports = _check(build(tmp_path), regions)
     problems = [p for r in reports for p in r.errors + r.warnings]
@@ -348,3 +390,62 @@ def test_occupancy_of_zero_places(tmp_path, regions):
     [p] = report.errors
     assert (p.code, p.column) == ("impossible-occupancy", "Belegungstage Kinder")
     assert "(keine Plätze)" in p.message
+
+
+# ------------------------------------------------------------------------------------- hostile cell values
+
+def test_a_zero_width_space_does_not_make_a_second_facility(tmp_path, regions):
+    report = _one(_shelters_xlsx(tmp_path, messy.shelter(), messy.shelter(facility="DO-FH-01\u200b")), regions)
+    assert _codes(report.errors) == [("duplicate-key", 3, None)]
+    assert _codes(report.warnings) == [("invisible-characters", 3, "Einrichtung")]
+    assert report.frame["facility"].tolist() == ["DO-FH-01", "DO-FH-01"]
+
+
+@pytest.mark.parametrize("written", ["\u202eDO-FH-01", "DO-\u2066FH-01\u2069", "DO-FH-01\x07", "\ufeffDO-FH-01",
+                                     "DO-FH-\u200d01", "DO\u00ad-FH-01"])
+def test_bidi_control_and_format_characters_are_removed(tmp_path, regions, written):
+    path = messy.write_csv(tmp_path / "fh.csv", [messy.headers("shelters"), messy.shelter(facility=written)])
+    report = _one(path, regions)
+    assert report.errors == []
+    assert [p.code for p in report.warnings] == ["invisible-characters"]
+    assert report.frame["facility"].tolist() == ["DO-FH-01"]
+
+
+def test_ids_are_unicode_normalised(tmp_path, regions):
+    composed, decomposed = "MÜ-FH-01", "MU\u0308-FH-01"
+    report = _one(_shelters_xlsx(tmp_path, messy.shelter(facility=composed),
+                                 messy.shelter(facility=decomposed)), regions)
+    assert _codes(report.errors) == [("duplicate-key", 3, None)]
+    assert report.warnings == []  # a combining mark is not hidden, only written another way
+
+
+def test_a_huge_id_is_refused_with_a_short_message(tmp_path, regions):
+    report = _one(_shelters_xlsx(tmp_path, messy.shelter(facility="A" * 1_000_000)), regions)
+    [p] = report.errors
+    # an xlsx cell holds at most 32,767 characters: that much of the 1 MB arrives, and is refused, not loaded
+    assert p.code == "id-too-long" and "32.767 Zeichen lang" in p.message
+    assert len(p.message) < 400 and len(p.value) < 120
+
+
+def test_excel_error_cells_are_errors_at_their_cell_not_missing_values(tmp_path, regions):
+    from openpyxl import load_workbook
+
+    path = _shelters_xlsx(tmp_path, messy.shelter(), messy.shelter(facility="DO-FH-02"))
+    wb = load_workbook(path)
+    ws = wb.active
+    # xlsx stores error values in English whatever the language of Excel (#NV is #N/A, #WERT! is #VALUE!)
+    for ref, error in (("E2", "#DIV/0!"), ("M3", "#N/A"), ("I3", "#VALUE!")):  # required and optional columns
+        ws[ref] = error
+        ws[ref].data_type = "e"
+    wb.save(path)
+    report = _one(path, regions)
+    assert _codes(report.errors) == [("excel-error", 2, "Plätze Frauen"), ("excel-error", 3, "Aufnahmen Frauen"),
+                                     ("excel-error", 3, "Tage ohne Aufnahmemöglichkeit")]
+    assert "„#N/A“ ist ein Fehlerwert der Tabellenkalkulation (Wert nicht verfügbar)" in report.errors[2].message
+
+
+@pytest.mark.parametrize("written", ["#DIV/0!", "#NV", "#N/A", "#WERT!", "#VALUE!", "#REF!", "#BEZUG!", "#NAME?",
+                                     "#ZAHL!", "#NUM!", "#NULL!", "Err:502", " #nv "])
+def test_every_excel_error_value_written_as_text_is_an_error(tmp_path, regions, written):
+    report = _one(_police_csv(tmp_path, messy.police(victims_male=written)), regions)
+    assert _codes(report.errors) == [("excel-error", 2, "Opfer männlich")]
