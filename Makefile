@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DB ?= $(or $(IK_MONITOR_DB),data/monitor.duckdb)
+# releases beside the store (monitor.release.releases_dir): data/monitor.duckdb -> data/monitor-releases/
+RELEASES := $(basename $(DB))-releases
 PORT ?= 8501
 # the dates `make test-clock` moves the test session's clock to
 CLOCKS ?= 2027-07-01 2030-01-01
@@ -21,7 +23,11 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 $(DB): | $(STAMP)
 	IK_MONITOR_DB=$(DB) $(PY) -m etl demo
 
-run: $(STAMP) $(DB)
+# the demo data's first release: public pages show only released figures
+$(RELEASES)/LATEST: | $(DB)
+	IK_MONITOR_DB=$(DB) $(PY) -m etl release --user demo --note "Demodaten: erste Veröffentlichung"
+
+run: $(STAMP) $(DB) $(RELEASES)/LATEST
 	IK_MONITOR_DB=$(DB) $(PY) -m ui.serve --server.port $(PORT)
 
 # system packages first (one line naming what is missing), then lint, then the suite
@@ -42,10 +48,11 @@ test-clock: prereqs $(STAMP)
 	done
 
 demo: $(STAMP)
-	rm -f $(DB) $(DB).wal
+	rm -rf $(DB) $(DB).wal $(basename $(DB)).read.duckdb $(RELEASES)
 	IK_MONITOR_DB=$(DB) $(PY) -m etl demo
+	IK_MONITOR_DB=$(DB) $(PY) -m etl release --user demo --note "Demodaten: erste Veröffentlichung"
 
-bench: $(STAMP) $(DB)
+bench: $(STAMP) $(DB) $(RELEASES)/LATEST
 	IK_MONITOR_DB=$(DB) $(PY) bench/etl.py
 	IK_MONITOR_DB=$(DB) $(PY) bench/pages.py
 

@@ -12,8 +12,13 @@ per client address: after ``MAX_FAILURES_USER`` failures (or ``MAX_FAILURES_IP``
 ``WINDOW_S`` seconds further attempts are refused until ``LOCKOUT_S`` seconds after the last failure, even
 with the right password.
 
-``python -m etl user add NAME --role uploader|admin`` creates an account (the password is asked twice
-with getpass, or read from stdin with ``--password-stdin``).
+``python -m etl user add NAME --role intern|uploader|admin`` creates an account (the password is asked twice
+with getpass, or read from stdin with ``--password-stdin``). ``intern`` may see the unsuppressed internal view;
+``uploader`` may also load data and make releases; ``admin`` may also manage reference data.
+
+Sessions: a login gives a one-time token (stored hashed here, valid for a minute) that the app exchanges for a
+signed, expiring cookie (``ui.app``). Every page run checks the account again: a removed or locked account, or a
+changed password or role (``session_epoch``), ends every session of it at once.
 """
 
 from __future__ import annotations
@@ -37,7 +42,9 @@ from typing import Iterator
 from monitor import config
 
 ACCOUNTS_ENV = "IK_MONITOR_ACCOUNTS"
-ROLES = ("uploader", "admin")
+ROLES = ("intern", "uploader", "admin")
+TOKEN_TTL_S = 60.0  # a login token must be exchanged for the session cookie within a minute
+SECRET_ENV = "IK_MONITOR_SECRET"
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILURES_USER = int(os.environ.get("IK_MONITOR_LOGIN_MAX_FAILURES", "5"))
 MAX_FAILURES_IP = int(os.environ.get("IK_MONITOR_LOGIN_MAX_FAILURES_IP", "20"))
@@ -51,10 +58,18 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
   name TEXT PRIMARY KEY COLLATE NOCASE,
-  role TEXT NOT NULL CHECK (role IN ('uploader', 'admin')),
+  role TEXT NOT NULL CHECK (role IN ('intern', 'uploader', 'admin')),
   password_hash TEXT NOT NULL,
   created_at REAL NOT NULL,
-  changed_at REAL NOT NULL
+  changed_at REAL NOT NULL,
+  locked INTEGER NOT NULL DEFAULT 0,       -- 1: no login, every session ended (user lock)
+  session_epoch INTEGER NOT NULL DEFAULT 0 -- raised by a new password, role or lock: ends every session
+);
+CREATE TABLE IF NOT EXISTS login_tokens (
+  token_hash TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  created_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS login_failures (
   scope TEXT NOT NULL,              -- 'user' or 'ip'
@@ -102,8 +117,29 @@ def _connect(path: Path | str | None = None) -> Iterator[sqlite3.Connection]:
     with closing(sqlite3.connect(path, timeout=10, isolation_level=None)) as con:
         if new:
             os.chmod(path, 0o600)  # hashes are not secrets to give away either
+        _migrate(con)
         con.executescript(_SCHEMA)
         yield con
+
+
+def _migrate(con: sqlite3.Connection) -> None:
+    """Accounts files of earlier versions: the role 'intern', account locks and session epochs."""
+    row = con.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'accounts'").fetchone()
+    if row is None or "session_epoch" in row[0]:
+        return
+    con.executescript("""
+        BEGIN;
+        ALTER TABLE accounts RENAME TO accounts_old;
+        CREATE TABLE accounts (
+          name TEXT PRIMARY KEY COLLATE NOCASE,
+          role TEXT NOT NULL CHECK (role IN ('intern', 'uploader', 'admin')),
+          password_hash TEXT NOT NULL, created_at REAL NOT NULL, changed_at REAL NOT NULL,
+          locked INTEGER NOT NULL DEFAULT 0, session_epoch INTEGER NOT NULL DEFAULT 0);
+        INSERT INTO accounts (name, role, password_hash, created_at, changed_at)
+          SELECT name, role, password_hash, created_at, changed_at FROM accounts_old;
+        DROP TABLE accounts_old;
+        COMMIT;
+    """)
 
 
 # --- password hashes -------------------------------------------------------------------------------------
@@ -164,10 +200,12 @@ def add_user(name: str, password: str, role: str, *, path: Path | str | None = N
         if not exists and replace:
             raise AccountError(f"Den Benutzer „{name}“ gibt es nicht.")
         if exists:
-            con.execute("UPDATE accounts SET role = ?, password_hash = ?, changed_at = ? WHERE name = ?",
+            con.execute("UPDATE accounts SET role = ?, password_hash = ?, changed_at = ?, "
+                        "session_epoch = session_epoch + 1 WHERE name = ?",
                         [role, hash_password(password), now, name])
         else:
-            con.execute("INSERT INTO accounts VALUES (?, ?, ?, ?, ?)", [name, role, hash_password(password), now, now])
+            con.execute("INSERT INTO accounts (name, role, password_hash, created_at, changed_at) "
+                        "VALUES (?, ?, ?, ?, ?)", [name, role, hash_password(password), now, now])
     return Account(name, role)
 
 
@@ -191,11 +229,82 @@ def get_user(name: str, *, path: Path | str | None = None) -> Account | None:
     return Account(*row) if row else None
 
 
-def unlock(name: str, *, path: Path | str | None = None) -> int:
-    """Forget the failed logins of an account; returns how many were recorded."""
+def session_account(name: str, epoch: int, *, path: Path | str | None = None) -> Account | None:
+    """The account of a session begun at ``epoch``, while it is still valid: not removed, not locked, and no new
+    password or role since (else None: the session has ended)."""
     with _connect(path) as con:
+        row = con.execute("SELECT name, role, locked, session_epoch FROM accounts WHERE name = ?", [name]).fetchone()
+    if row is None or row[2] or row[3] != epoch:
+        return None
+    return Account(row[0], row[1])
+
+
+def session_epoch(name: str, *, path: Path | str | None = None) -> int | None:
+    with _connect(path) as con:
+        row = con.execute("SELECT session_epoch FROM accounts WHERE name = ?", [name]).fetchone()
+    return int(row[0]) if row else None
+
+
+def lock(name: str, *, path: Path | str | None = None) -> None:
+    """Lock an account: no login, and every session of it ends at its next page run."""
+    with _connect(path) as con:
+        if con.execute("UPDATE accounts SET locked = 1, session_epoch = session_epoch + 1 WHERE name = ?",
+                       [name]).rowcount == 0:
+            raise AccountError(f"Den Benutzer „{name}“ gibt es nicht.")
+
+
+def unlock(name: str, *, path: Path | str | None = None) -> int:
+    """Lift a lock and forget the failed logins of an account; returns how many were recorded."""
+    with _connect(path) as con:
+        con.execute("UPDATE accounts SET locked = 0 WHERE name = ?", [name])
         return con.execute("DELETE FROM login_failures WHERE scope = 'user' AND subject = ?",
                            [name.strip().lower()]).rowcount
+
+
+# --- one-time tokens and the signing secret of session cookies -----------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_login_token(account: Account, *, path: Path | str | None = None, now: float | None = None) -> str:
+    """A random one-time token for ``account`` that ``ui.app`` exchanges for the session cookie."""
+    now = time.time() if now is None else now
+    token = secrets.token_urlsafe(32)
+    epoch = session_epoch(account.name, path=path) or 0
+    with _connect(path) as con:
+        con.execute("DELETE FROM login_tokens WHERE created_at < ?", [now - TOKEN_TTL_S])
+        con.execute("INSERT INTO login_tokens VALUES (?, ?, ?, ?)", [_token_hash(token), account.name, epoch, now])
+    return token
+
+
+def redeem_login_token(token: str, *, path: Path | str | None = None, now: float | None = None
+                       ) -> tuple[str, int] | None:
+    """(name, epoch) of a fresh, unused token, which is used up; None for anything else."""
+    now = time.time() if now is None else now
+    with _connect(path) as con:
+        row = con.execute("DELETE FROM login_tokens WHERE token_hash = ? RETURNING name, epoch, created_at",
+                          [_token_hash(token)]).fetchone()
+    if row is None or now - row[2] > TOKEN_TTL_S:
+        return None
+    return row[0], int(row[1])
+
+
+def session_secret() -> str:
+    """The key that signs session cookies: ``IK_MONITOR_SECRET``, else a random one kept beside the accounts."""
+    pinned = os.environ.get(SECRET_ENV)
+    if pinned:
+        return pinned
+    path = accounts_path().with_name("session.key")
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key)
+        return key
 
 
 # --- login ---------------------------------------------------------------------------------------------
@@ -216,8 +325,9 @@ def authenticate(name: str, password: str, *, ip: str | None = None, path: Path 
         until = max(filter(None, (locked, locked_ip)), default=None)
         if until is not None:
             return LoginResult(None, _lockout_message(until - now), until)
-        row = con.execute("SELECT name, role, password_hash FROM accounts WHERE name = ?", [subject]).fetchone()
-        ok = verify_password(password, row[2] if row else _DUMMY_HASH) and row is not None
+        row = con.execute("SELECT name, role, password_hash, locked FROM accounts WHERE name = ?",
+                          [subject]).fetchone()
+        ok = verify_password(password, row[2] if row else _DUMMY_HASH) and row is not None and not row[3]
         if ok:
             con.execute("DELETE FROM login_failures WHERE scope = 'user' AND subject = ?", [subject])
             return LoginResult(Account(row[0], row[1]))
@@ -267,7 +377,8 @@ def add_commands(sub) -> None:
                                                    "(oder mit --password-stdin von der Standardeingabe gelesen).")
         a.add_argument("name", metavar="NAME", help="Benutzername")
         a.add_argument("--role", choices=ROLES, required=action == "add",
-                       help="uploader: Daten hochladen; admin: zusätzlich Referenzdaten verwalten")
+                       help="intern: ungesperrte interne Ansicht; uploader: zusätzlich Daten hochladen und "
+                            "veröffentlichen; admin: zusätzlich Referenzdaten verwalten")
         a.add_argument("--password-stdin", action="store_true",
                        help="Passwort aus der ersten Zeile der Standardeingabe lesen")
         a.set_defaults(func=cmd_user_add if action == "add" else cmd_user_passwd)
@@ -276,8 +387,13 @@ def add_commands(sub) -> None:
     r.set_defaults(func=cmd_user_remove)
     ls = commands.add_parser("list", help="Konten auflisten", description="Listet Konten und Rollen.")
     ls.set_defaults(func=cmd_user_list)
-    un = commands.add_parser("unlock", help="Anmeldesperre aufheben",
-                             description="Vergisst die fehlgeschlagenen Anmeldungen eines Kontos.")
+    lk = commands.add_parser("lock", help="Konto sperren",
+                             description="Sperrt ein Konto: keine Anmeldung mehr, alle Sitzungen enden sofort.")
+    lk.add_argument("name", metavar="NAME", help="Benutzername")
+    lk.set_defaults(func=cmd_user_lock)
+    un = commands.add_parser("unlock", help="Sperre aufheben",
+                             description="Hebt die Sperre eines Kontos auf und vergisst seine fehlgeschlagenen "
+                                         "Anmeldungen.")
     un.add_argument("name", metavar="NAME", help="Benutzername")
     un.set_defaults(func=cmd_user_unlock)
 
@@ -321,6 +437,11 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     for account in users:
         print(f"{account.name}\t{account.role}")
     return 0
+
+
+def cmd_user_lock(args: argparse.Namespace) -> int:
+    """``user lock NAME``."""
+    return _run(lambda: (lock(args.name), f"Konto „{args.name}“ gesperrt; seine Sitzungen sind beendet.")[1])
 
 
 def cmd_user_unlock(args: argparse.Namespace) -> int:

@@ -1,68 +1,123 @@
-"""Publishing a consistent read-only snapshot of the store for app instances that only read.
+"""Releases and publishing: ``python -m etl release``, ``releases`` and ``publish``.
 
-One instance (the coordination office's) writes; the public instances read a snapshot. ``publish`` copies
-every table, view and sequence in one transaction of the source (``COPY FROM DATABASE``), so the snapshot
-never holds half a load, writes it beside the target and renames it into place: a reader opens either the
-old snapshot or the new one, never a partial file. Accounts are not in the store, so no password hash
-travels with a snapshot.
+``release`` makes the working store's figures public: it computes every indicator for every region and period,
+decides disclosure control over all of it at once and writes an immutable release (``monitor.release``). Nothing
+a load or an undo changes is public before the next release.
+
+``publish ZIEL/`` copies the latest release into a folder that public app instances read
+(``IK_MONITOR_RELEASES=ZIEL/``, ``IK_MONITOR_LOGIN=off``): the file first, then ``LATEST`` renamed into place, so
+a reading instance switches from the old release to the new one in one step. The working store, accounts and
+password hashes never leave the machine that writes.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
-from monitor import store
+from monitor import disclosure, release, store
+
+from .loader import default_user
 
 
-def publish(out: Path | str, *, db_path: Path | str | None = None) -> dict:
-    """Copy the store to ``out`` atomically; returns the path, size, number of batches and the newest load."""
-    out = Path(out).resolve()
-    source = Path(db_path) if db_path else None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    with store.connect(source, write=True) as con:
-        if source is not None and Path(source).resolve() == out:
-            raise ValueError("Die Kopie darf nicht die Datenbank selbst überschreiben.")
-        name = con.execute("SELECT current_database()").fetchall()[0][0]
-        # ATTACH takes no parameters; the path is the operator's own argument, quotes doubled
-        con.execute(f"ATTACH '{str(tmp).replace(chr(39), chr(39) * 2)}' AS snapshot")
-        try:
-            con.execute(f'COPY FROM DATABASE "{name}" TO snapshot')
-            batches, newest = con.execute(
-                "SELECT count(*), max(loaded_at) FROM snapshot.batches WHERE status = 'active'").fetchall()[0]
-        finally:
-            con.execute("DETACH snapshot")
-    os.replace(tmp, out)
-    return {
-        "message": f"Schnappschuss geschrieben: {out} ({batches} aktive Batches, letzter Ladevorgang "
-                   f"{newest:%d.%m.%Y %H:%M})." if newest else f"Schnappschuss geschrieben: {out} (noch keine Daten).",
-        "path": str(out),
-        "size_mb": round(out.stat().st_size / 1024 / 1024, 1),
-        "active_batches": batches,
-    }
+def _print(result: dict, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(result["message"])
+    return 0
+
+
+def publish(target: Path | str, *, folder: Path | str | None = None) -> dict:
+    """Copy the latest release (and its ``LATEST`` pointer) into ``target``; returns what was published."""
+    source = release.latest_path(folder)
+    if source is None:
+        raise ValueError("Es gibt noch keine Veröffentlichung. Zuerst „python -m etl release“ ausführen.")
+    target = Path(target).resolve()
+    if target == source.parent.resolve():
+        raise ValueError("Das Ziel ist der Ordner der Veröffentlichungen selbst.")
+    target.mkdir(parents=True, exist_ok=True)
+    dest = target / source.name
+    if not dest.exists():
+        tmp = target / f".{source.name}.{os.getpid()}.tmp"
+        shutil.copyfile(source, tmp)
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, dest)
+    release._point_latest(target, source.name)
+    number = int(source.stem.rsplit("-", 1)[1])
+    return {"message": f"Veröffentlichung {number} nach {target} kopiert; lesende Instanzen zeigen sie ab sofort.",
+            "path": str(dest), "number": number, "size_mb": round(dest.stat().st_size / 1024 / 1024, 1)}
 
 
 def add_commands(sub) -> None:
-    """Add ``publish OUT.duckdb`` to the ``python -m etl`` sub-parsers."""
-    p = sub.add_parser("publish", help="Schnappschuss der Datenbank für lesende App-Instanzen schreiben",
-                       description="Kopiert die Datenbank in einem konsistenten Zustand nach ZIEL (erst in eine "
-                                   "temporäre Datei, dann umbenannt). Lesende App-Instanzen zeigen auf ZIEL.")
-    p.add_argument("target", metavar="ZIEL.duckdb", help="Zieldatei des Schnappschusses")
+    """Add ``release``, ``releases`` and ``publish`` to the ``python -m etl`` sub-parsers."""
+    r = sub.add_parser("release", help="Zahlen veröffentlichen (mit Geheimhaltungsprüfung)",
+                       description="Berechnet alle Indikatoren für alle Kreise, Länder und Deutschland, Quartale "
+                                   "und Jahre, prüft die Geheimhaltung über alle Tabellen gemeinsam (kleine "
+                                   "Fallzahlen und alles, woraus sie sich errechnen ließen) und schreibt eine "
+                                   "unveränderliche Veröffentlichung. Öffentliche Seiten, Downloads, Berichte und "
+                                   "--public lesen nur Veröffentlichungen.")
+    r.add_argument("--note", default="", metavar="TEXT", help="Notiz zur Veröffentlichung")
+    r.add_argument("--user", metavar="NAME", help="Name im Protokoll (Standard: $USER oder „cli“)")
+    r.add_argument("--json", action="store_true", help="Ergebnis als JSON ausgeben")
+    r.set_defaults(func=cmd_release)
+
+    ls = sub.add_parser("releases", help="Veröffentlichungen auflisten",
+                        description="Listet die Veröffentlichungen: Nummer, Datum, Person, Notiz, gesperrte Werte.")
+    ls.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    ls.set_defaults(func=cmd_releases)
+
+    p = sub.add_parser("publish", help="neueste Veröffentlichung für lesende App-Instanzen bereitstellen",
+                       description="Kopiert die neueste Veröffentlichung in ZIELORDNER (erst die Datei, dann der "
+                                   "Zeiger LATEST); lesende Instanzen setzen IK_MONITOR_RELEASES=ZIELORDNER.")
+    p.add_argument("target", metavar="ZIELORDNER", help="Ordner, den die öffentlichen Instanzen lesen")
     p.add_argument("--json", action="store_true", help="Ergebnis als JSON ausgeben")
     p.set_defaults(func=cmd_publish)
 
 
-def cmd_publish(args) -> int:
-    """``publish ZIEL``."""
-    from .cli import _report_result
+def cmd_release(args) -> int:
+    """``release [--note TEXT]``."""
+    try:
+        result = release.build(author=args.user or default_user(), note=args.note)
+    except (release.NothingToRelease, disclosure.DisclosureError, store.StoreBusy) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    result["loss"] = result["loss"].to_dict("records")
+    return _print(result, args.json)
 
+
+def cmd_releases(args) -> int:
+    """``releases``: every release, newest first."""
+    from monitor.figures import ReleaseFigures
+
+    rows = []
+    for path in reversed(release.release_files()):
+        f = ReleaseFigures(path)
+        try:
+            info = f.info
+            rows.append({"number": f.number, "created_at": str(info["created_at"]), "author": info["author"],
+                         "note": info["note"], "stand": str(info["stand"]), "file": path.name,
+                         "changes": info["changes"]})
+        finally:
+            f.close()
+    if args.json:
+        print(json.dumps({"releases": rows}, ensure_ascii=False, indent=2, default=str))
+        return 0
+    if not rows:
+        print("Noch keine Veröffentlichung.")
+    for r in rows:
+        print(f"{r['number']:>4}  {r['created_at'][:16]}  {r['author']:<12}  {r['note']}")
+    return 0
+
+
+def cmd_publish(args) -> int:
+    """``publish ZIELORDNER``."""
     try:
         result = publish(args.target)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    return _report_result(result, args.json)
+    return _print(result, args.json)

@@ -48,11 +48,18 @@ class Indicator:
     higher_is_better: bool | None = None
     count_like: bool = False  # a count of persons or cases: small numbers are suppressed in public mode
     events: str | None = None  # for rates: the indicator whose count the rate rests on (the "< 10 events" rule)
+    numerator: str | None = None  # for rates between two counts: the count over ``events`` (evictions ÷ call-outs)
+    part_of: str | None = None  # for counts: the count it is a part of ("davon"): at most that count
 
     @property
     def is_rate(self) -> bool:
         """Rates, percentages, per-capita figures and averages: subject to the minimum-events rule."""
         return self.events is not None
+
+    @property
+    def rests_on(self) -> tuple[str, ...]:
+        """The counts a rate is computed from: a hidden one hides the rate too (release disclosure control)."""
+        return tuple(i for i in (self.numerator, self.events) if i)
 
     @property
     def pillar_en(self) -> str:
@@ -210,7 +217,7 @@ _INDICATORS: list[Indicator] = [
         "shelters", PROTECTION, "flow", "abweisungen_platzmangel",
         caveat_de="Anfragen, nicht Personen. Nur Einrichtungen, die den Grund angeben.",
         caveat_en="Requests, not persons. Only facilities that report the reason.",
-        higher_is_better=False, count_like=True,
+        higher_is_better=False, count_like=True, part_of="shelter_turn_aways",
     ),
     Indicator(
         "shelter_full_days", "Tage ohne Aufnahmemöglichkeit je Einrichtung",
@@ -323,6 +330,7 @@ _INDICATORS: list[Indicator] = [
             "counselling", PROTECTION, "flow", f"beratene_personen_{slug}",
             caveat_de=f"Mehrfachnennung möglich. {_VICTIM_SERVICES}",
             caveat_en=f"More than one form possible. {_VICTIM_SERVICES_EN}", count_like=True,
+            part_of="counselling_persons",
         )
         for key, _field, de, en, slug in FORMS_OF_VIOLENCE
     ],
@@ -365,6 +373,7 @@ _INDICATORS: list[Indicator] = [
         "Σ davon erreicht", "Σ of which reached",
         "counselling", PROSECUTION, "flow", "vermittlungen_polizei_erreicht",
         caveat_de=_VICTIM_SERVICES, caveat_en=_VICTIM_SERVICES_EN, higher_is_better=True, count_like=True,
+        part_of="counselling_police_referrals",
     ),
     Indicator(
         "counselling_reach_rate_pct", "Erreichungsquote nach Polizeivermittlung", "Reach rate after police referral",
@@ -375,6 +384,7 @@ _INDICATORS: list[Indicator] = [
         caveat_de="Aus den Meldungen der Beratungsstellen; nur Einrichtungen, die „davon erreicht“ angeben.",
         caveat_en="From the counselling services' reports; only services that report 'of which reached'.",
         decimals=1, higher_is_better=True, events="counselling_police_referrals",
+        numerator="counselling_police_referrals_reached",
     ),
     Indicator(
         "perpetrator_programme_persons", "Täterarbeit: beratene Personen", "Perpetrator programmes: persons",
@@ -424,7 +434,7 @@ _INDICATORS: list[Indicator] = [
         "police", PROSECUTION, "rate", "wohnungsverweisungsquote",
         caveat_de="Nur Kreise, die Wohnungsverweisungen melden. " + COMPARABILITY_DE,
         caveat_en="Only Kreise that report eviction orders. " + COMPARABILITY_EN,
-        decimals=1, events="police_callouts",
+        decimals=1, events="police_callouts", numerator="police_eviction_orders",
     ),
     Indicator(
         "police_referrals", "Weiterleitungen an Beratung (Polizei)", "Police referrals to counselling",
@@ -441,7 +451,7 @@ _INDICATORS: list[Indicator] = [
         "police", PROSECUTION, "rate", "weiterleitungsquote",
         caveat_de="Nur Kreise, die Weiterleitungen melden. " + COMPARABILITY_DE,
         caveat_en="Only Kreise that report referrals. " + COMPARABILITY_EN,
-        decimals=1, higher_is_better=True, events="police_callouts",
+        decimals=1, higher_is_better=True, events="police_callouts", numerator="police_referrals",
     ),
     Indicator(
         "police_high_risk_cases", "Hochrisikofälle", "High-risk cases", "Fälle", "cases",

@@ -335,6 +335,19 @@ def _frame(
     return fig
 
 
+def mark_internal(fig: go.Figure, language: str = "de") -> go.Figure:
+    """A copy of ``fig`` tagged "Intern – nicht zur Veröffentlichung" at its top right (internal view, its PNG/SVG).
+
+    A copy: figures are cached and shared between sessions, a public one must never carry the tag (or lose it).
+    """
+    out = go.Figure(fig)
+    text = "Internal – not for publication" if language == "en" else "Intern – nicht zur Veröffentlichung"
+    out.add_annotation(text=f"<b>{text.upper()}</b>", xref="paper", yref="paper", x=1, y=1, xanchor="right",
+                       yanchor="bottom", yshift=4, showarrow=False, bgcolor="#aa0000", borderpad=3,
+                       font=dict(size=11, color="white"), name="internal-tag")
+    return out
+
+
 def _texts(title, subtitle, source, stand, is_demo, language, note) -> _Texts:
     return _Texts(title, subtitle or "", source or "", stand, bool(is_demo), language or "de", note or "")
 

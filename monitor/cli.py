@@ -4,8 +4,12 @@ Reports: ``briefing --region AGS --period P -o FILE.pdf [--public]`` (Regionalbr
 the 1200 × 675 slide), ``land-report --land AGS --period P -o FILE.pdf`` (Länderbericht) and
 ``planning --land AGS --period P -o FILE.xlsx`` (Bedarfsplanung nach dem Gewalthilfegesetz).
 
-Exit codes: 0 done, 1 database busy or no browser for the charts, 2 wrong input (unknown region or period;
-German message on stderr).
+``--public`` reads the latest release (what the public sees: disclosure-controlled, rounded); without it the
+figures come from the working store, unsuppressed, and every output says "Intern – nicht zur Veröffentlichung"
+(PDF and file names included).
+
+Exit codes: 0 done, 1 database busy, no release yet or no browser for the charts, 2 wrong input (unknown region
+or period; German message on stderr).
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ from typing import Sequence
 
 from . import config, datasets, privacy, store
 from .catalogue import CATALOGUE, PILLARS
-from .indicators import VARIANTS, RegionReport, UnknownRegion, data_status, indicators_for, need_decimals
+from .figures import Figures, LiveFigures, NoRelease, ReleaseFigures
+from .indicators import VARIANTS, RegionReport, UnknownRegion, need_decimals
 from .periods import Period
-from .regions import RegionIndex
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,36 +43,44 @@ def _parser() -> argparse.ArgumentParser:
     ind.add_argument("--region", required=True, help="AGS: 00 Deutschland, 03 Niedersachsen, 03404 Osnabrück")
     ind.add_argument("--period", required=True, help="Quartal (2025-Q2) oder Jahr (2025)")
     ind.add_argument("--json", action="store_true", help="als JSON ausgeben")
-    ind.add_argument("--public", action="store_true", help="öffentlicher Modus: kleine Zahlen unterdrücken")
+    ind.add_argument("--public", action="store_true",
+                     help="öffentliche Zahlen der neuesten Veröffentlichung (mit Geheimhaltung)")
     ind.add_argument("--variant", default="DE", choices=VARIANTS, help="Soll-Variante für Schutzplätze")
-    sub.add_parser("status", help="Datenstand: letzte Quartale, Stand, Demo-Daten")
+    stat = sub.add_parser("status", help="Datenstand: letzte Quartale, Stand, Demo-Daten")
+    stat.add_argument("--public", action="store_true", help="Stand der neuesten Veröffentlichung")
     br = sub.add_parser("briefing", help="Regionalbriefing als PDF (1–2 Seiten A4)")
     br.add_argument("--region", required=True, help="AGS oder eindeutiger Kreisname: 00, 03, 03404")
     br.add_argument("--period", required=True, help="Quartal (2025-Q2) oder Jahr (2025)")
     br.add_argument("-o", "--output", required=True, help="Zieldatei (.pdf)")
-    br.add_argument("--public", action="store_true", help="öffentliche Fassung: kleine Zahlen unterdrücken")
+    br.add_argument("--public", action="store_true", help="öffentliche Fassung aus der neuesten Veröffentlichung")
     br.add_argument("--variant", default="DE", choices=VARIANTS, help="Soll-Variante für Schutzplätze")
     br.add_argument("--tile", help="zusätzlich die Folienkachel (1200 × 675) als PNG in diese Datei")
     lr = sub.add_parser("land-report", help="Länderbericht als PDF")
     lr.add_argument("--land", required=True, help="AGS des Landes, zweistellig (z. B. 03)")
     lr.add_argument("--period", required=True, help="Quartal (2025-Q2) oder Jahr (2025)")
     lr.add_argument("-o", "--output", required=True, help="Zieldatei (.pdf)")
-    lr.add_argument("--public", action="store_true", help="öffentliche Fassung: kleine Zahlen unterdrücken")
+    lr.add_argument("--public", action="store_true", help="öffentliche Fassung aus der neuesten Veröffentlichung")
     lr.add_argument("--variant", default="DE", choices=VARIANTS, help="Soll-Variante für Schutzplätze")
     pl = sub.add_parser("planning", help="Bedarfsplanung nach dem Gewalthilfegesetz als Excel-Datei")
     pl.add_argument("--land", required=True, help="AGS des Landes, zweistellig (z. B. 03)")
     pl.add_argument("--period", required=True, help="Quartal (2025-Q2) oder Jahr (2025)")
     pl.add_argument("-o", "--output", required=True, help="Zieldatei (.xlsx)")
     pl.add_argument("--variant", default="DE", choices=VARIANTS, help="Soll-Variante für Schutzplätze")
+    pl.add_argument("--public", action="store_true", help="aus der neuesten Veröffentlichung")
     return p
 
 
-def _resolve_region(con, text: str) -> str:
+def _figures(public: bool) -> Figures:
+    """The latest release for ``--public``, else the working store (internal)."""
+    return ReleaseFigures.latest() if public else LiveFigures()
+
+
+def _resolve_region(figures: Figures, text: str) -> str:
     """An AGS as given, or the AGS of an unambiguous Kreis name."""
     text = text.strip()
     if text.isdigit():
         return text
-    matches = RegionIndex.from_db(con).find_by_name(text)
+    matches = figures.regions().find_by_name(text)
     if len(matches) == 1:
         return matches[0].ags
     if matches:
@@ -77,9 +89,12 @@ def _resolve_region(con, text: str) -> str:
     raise UnknownRegion(f"Unbekannte Region „{text}“ – bitte den Regionalschlüssel (AGS) angeben, z. B. 03404.")
 
 
-def _table(report: RegionReport, public: bool) -> str:
+def _table(report: RegionReport, status: dict) -> str:
     p = report.population
+    rel = status.get("release")
     lines = [f"{report.region_name} ({report.region}) – {Period(report.period).label_de()}"]
+    lines.append(f"Veröffentlichung {rel['number']} vom {rel['created_at']:%d.%m.%Y}" if rel
+                 else f"{privacy.INTERNAL_DE} (Arbeitsbestand, ungesperrt)")
     if p.get("total") is not None:
         lines.append(
             f"Bevölkerung: {privacy.format_de(p['total'])} (davon Frauen {privacy.format_de(p['female'])}), "
@@ -90,9 +105,8 @@ def _table(report: RegionReport, public: bool) -> str:
         lines.append(f"Meldestand {datasets.get(ds).label_de}: {comp.text_de}")
     if report.stand:
         lines.append(f"Stand: {report.stand:%d.%m.%Y, %H:%M} Uhr")
-    if public:
-        lines.append(f"Öffentlicher Modus: Fallzahlen unter {config.MIN_COUNT} als „{privacy.small_label()}“, "
-                     f"Quoten auf weniger als {config.MIN_RATE_EVENTS} Ereignissen als „{privacy.WITHHELD}“.")
+    if rel:
+        lines += privacy.notes("de", rel["min_count"], rel["min_events"])
     width = max(len(i.label_de) for i in CATALOGUE.values())
     for pillar in PILLARS:
         rows = [v for v in report.values.values() if v.indicator.pillar == pillar]
@@ -102,7 +116,7 @@ def _table(report: RegionReport, public: bool) -> str:
         lines.append(f"  {'Indikator':<{width}}  {'Wert':>12}  {'Einheit':<26}  {'Soll':>10}  {'Lücke':>10}")
         for v in rows:
             ind = v.indicator
-            shown = privacy.display_value(ind, v.value, v.events, public=public)
+            shown = privacy.display_value(ind, v.value, v.flag)
             own_target = v.target is not None and v.target.indicator == ind.id
             needed = privacy.format_de(v.needed, need_decimals(ind.id)) if own_target else ""
             gap = privacy.format_de(v.gap, need_decimals(ind.id)) if own_target else ""
@@ -117,24 +131,33 @@ def _indicators(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2
-    with store.connect() as con:
-        try:
-            ags = _resolve_region(con, args.region)
-            report = indicators_for(con, ags, period, variant=args.variant)
-        except UnknownRegion as exc:
-            print(f"Fehler: {exc}", file=sys.stderr)
-            return 2
+    figures = _figures(args.public)
+    try:
+        ags = _resolve_region(figures, args.region)
+        report = figures.report(ags, period, args.variant)
+    except UnknownRegion as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
+    status = figures.status()
     if args.json:
-        print(json.dumps(report.as_json(public=args.public), ensure_ascii=False, indent=2))
+        out = report.as_json()
+        out["release"] = status["release"]["number"] if status.get("release") else None
+        if not status.get("release"):
+            out["note"] = privacy.INTERNAL_DE
+        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     else:
-        print(_table(report, args.public))
+        print(_table(report, status))
     return 0
 
 
-def _status() -> int:
-    with store.connect() as con:
-        s = data_status(con)
-    print(f"Datenbank: {config.db_path()}")
+def _status(args: argparse.Namespace) -> int:
+    s = _figures(args.public).status()
+    rel = s.get("release")
+    if rel:
+        print(f"Veröffentlichung {rel['number']} vom {rel['created_at']:%d.%m.%Y, %H:%M} Uhr ({rel['author']})"
+              + (f": {rel['note']}" if rel.get("note") else ""))
+    else:
+        print(f"Datenbank: {config.db_path()} ({privacy.INTERNAL_DE})")
     for ds, q in s["latest_quarter"].items():
         print(f"  {ds}: letztes Quartal {q or '–'}, {s['rows'][ds]} Zeilen")
     print(f"Stand: {s['stand_de'] or '–'}; aktive Ladevorgänge: {s['batches']}; Demo-Daten: "
@@ -142,8 +165,15 @@ def _status() -> int:
     return 0
 
 
+def _marked(out: Path, public: bool) -> Path:
+    """An internal file carries ``_INTERN`` in its name, whatever name was asked for."""
+    if public or "INTERN" in out.name.upper():
+        return out
+    return out.with_name(privacy.file_name(out.name, public))
+
+
 def _report(args: argparse.Namespace) -> int:
-    """``briefing``, ``land-report`` and ``planning``: gather in one database visit, then write the file."""
+    """``briefing``, ``land-report`` and ``planning``: gather the figures, then write the file."""
     from . import images, planning, reports  # late: the browser and PDF libraries are needed only here
 
     try:
@@ -151,17 +181,16 @@ def _report(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2
-    out = Path(args.output)
+    figures = _figures(args.public)
+    out = _marked(Path(args.output), args.public)
     try:
-        with store.connect() as con:
-            if args.command == "briefing":
-                data = reports.build_briefing(con, _resolve_region(con, args.region), period, public=args.public,
-                                              variant=args.variant)
-            elif args.command == "land-report":
-                data = reports.build_land_report(con, args.land.strip(), period, public=args.public,
-                                                 variant=args.variant)
-            else:
-                data = planning.build_plan(con, args.land.strip(), period, variant=args.variant)
+        if args.command == "briefing":
+            data = reports.build_briefing(figures, _resolve_region(figures, args.region), period,
+                                          variant=args.variant)
+        elif args.command == "land-report":
+            data = reports.build_land_report(figures, args.land.strip(), period, variant=args.variant)
+        else:
+            data = planning.build_plan(figures, args.land.strip(), period, variant=args.variant)
     except UnknownRegion as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 2
@@ -178,10 +207,11 @@ def _report(args: argparse.Namespace) -> int:
         return 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(content)
-    print(f"{out} geschrieben ({len(content) // 1024} KB).")
+    print(f"{out} geschrieben ({len(content) // 1024} KB)" + ("." if args.public else f" – {privacy.INTERNAL_DE}."))
     if tile is not None:
-        Path(args.tile).write_bytes(tile)
-        print(f"{args.tile} geschrieben (Folienkachel 1200 × 675).")
+        tile_path = _marked(Path(args.tile), args.public)
+        tile_path.write_bytes(tile)
+        print(f"{tile_path} geschrieben (Folienkachel 1200 × 675).")
     return 0
 
 
@@ -193,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _indicators(args)
         if args.command in ("briefing", "land-report", "planning"):
             return _report(args)
-        return _status()
-    except store.StoreBusy as exc:
+        return _status(args)
+    except (store.StoreBusy, NoRelease) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1

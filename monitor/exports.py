@@ -80,9 +80,15 @@ def _csv_cell(value: Any) -> Any:
     return neutralise(value)
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """The table as CSV for German Excel: ``;``, decimal comma, UTF-8 with BOM, ISO dates, no formulas."""
+def to_csv_bytes(df: pd.DataFrame, *, marker: str = "") -> bytes:
+    """The table as CSV for German Excel: ``;``, decimal comma, UTF-8 with BOM, ISO dates, no formulas.
+
+    ``marker`` (e.g. "Intern – nicht zur Veröffentlichung") becomes a first column repeated on every row, so
+    that no copied part of the file loses it.
+    """
     table = _table(df)
+    if marker:
+        table.insert(0, "Hinweis", marker)
     for col in table.columns:
         series = table[col]
         if pd.api.types.is_datetime64_any_dtype(series):

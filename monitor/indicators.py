@@ -132,11 +132,10 @@ pe AS (
          unnest($pe_ends::DATE[]) AS pend
 ),
 kp AS (
-  -- the Kreise of each period; the list's earliest valid_from is its territorial status, not a founding date
+  -- the Kreise of each period: those that existed during it (Hanau 06415 from 2026, Eisenach 16056 until 2021)
   SELECT pe.pkey, r.ags, r.land_ags FROM pe JOIN regions r ON r.level = 'kreis'
    AND (r.valid_to IS NULL OR r.valid_to >= pe.pstart)
-   AND (r.valid_from IS NULL OR r.valid_from <= pe.pend
-        OR r.valid_from <= (SELECT min(valid_from) FROM regions WHERE level = 'kreis'))
+   AND (r.valid_from IS NULL OR r.valid_from <= pe.pend)
   WHERE ($land IS NULL OR r.land_ags = $land) AND ($kreis IS NULL OR r.ags = $kreis)
 )"""
 
@@ -539,6 +538,7 @@ class IndicatorValue:
     needed: float | None = None
     gap: float | None = None  # places or centres missing: max(needed − existing, 0)
     completeness: Completeness | None = None
+    flag: str | None = None  # in a release: why the value is hidden (privacy.SMALL, PROTECTED, WITHHELD_FLAG)
 
     @property
     def indicator(self) -> Indicator:
@@ -583,19 +583,18 @@ class RegionReport:
             parts.append(f"Soll: {target.source}")
         return "; ".join(parts)
 
-    def as_json(self, *, public: bool = False) -> dict[str, Any]:
-        """The report as plain JSON data; in public mode suppressed values are null."""
+    def as_json(self) -> dict[str, Any]:
+        """The report as plain JSON data; a value a release hid is null, with its ``flag`` and ``mark``."""
         out = []
         for ind_id, v in self.values.items():
             ind = CATALOGUE[ind_id]
-            value = v.value
-            if public:
-                value = privacy.public_value(ind, value, v.events).value
             decimals = need_decimals(ind_id)
             out.append({
                 "id": ind_id,
                 "label": ind.label_de,
-                "value": _json_number(value, ind.decimals),
+                "value": _json_number(v.value, ind.decimals),
+                "flag": v.flag,
+                "mark": privacy.mark(v.flag) or None,
                 "unit": ind.unit_de,
                 "target": None if v.target is None else {
                     **v.target.as_json(), "needed": _json_number(v.needed, decimals)},
@@ -774,9 +773,11 @@ def _report_from_row(row: dict[str, Any], ags: str, name: str, level: str, perio
             target = row.get(f"{t_ind}__target_info")
             needed = number_or_none(row.get(_TARGETED[t_ind][2]))
             gap = number_or_none(row.get(_TARGETED[t_ind][4]))
+        flag = row.get(f"{ind_id}__flag")
         values[ind_id] = IndicatorValue(
             ind_id, number_or_none(row.get(ind_id)), events=number_or_none(row.get(ind.events)) if ind.events else None,
             target=target, needed=needed, gap=gap, completeness=comp[ind.dataset],
+            flag=flag if isinstance(flag, str) else None,
         )
     return RegionReport(ags, name, level, period.text, variant, _population(row), values, comp)
 
@@ -852,16 +853,27 @@ def indicators_table(con: duckdb.DuckDBPyConnection, level: str, period: Period 
         raise ValueError(f"level must be one of {TABLE_LEVELS}, not {level!r}")
     period = _period(period)
     df = _run(con, [period], level=level, land=land, variant=variant)
-    names = con.execute(
+    return table_from_frame(con, df, level, period)
+
+
+def region_names(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:
+    """``ags``, ``name`` (the latest) and ``land_ags`` of every region of a level."""
+    return con.execute(
         "SELECT ags, any_value(name ORDER BY valid_to DESC NULLS FIRST) AS name, any_value(land_ags) AS land_ags "
         "FROM regions WHERE level = ? GROUP BY ags", [level]
     ).df()
-    df = names.merge(df, on="ags", how="right")
+
+
+def table_from_frame(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, level: str, period: Period) -> pd.DataFrame:
+    """The table of ``indicators_table`` from region rows of one period (computed here or read from a release)."""
+    df = region_names(con, level).merge(df.drop(columns=["name", "land_ags"], errors="ignore"), on="ags",
+                                        how="right")
     front = ["ags", "name", "land_ags", "population_total", "population_female", "population_reference_date",
              "population_basis"]
+    flags = [c for c in df.columns if c.endswith("__flag")]
     out = pd.concat(
         [df[front], df[list(FORMULAS)], _completeness_columns(df, level, period),
-         df[[f"{t}__target" for t in _TARGETED]]],
+         df[[f"{t}__target" for t in _TARGETED]], df[flags]],
         axis=1,
     )
     return out.reset_index(drop=True)
@@ -894,10 +906,19 @@ def time_series(con: duckdb.DuckDBPyConnection, ags: str, indicator_ids: list[st
         return pd.DataFrame(columns=columns)
     quarters = quarter_range(first_q, last_q)
     df = _run(con, [Period(str(q)) for q in quarters], variant=variant, **_scope(ags))
-    df = df.rename(columns={"pkey": "quarter"})
+    return series_from_frame(df.rename(columns={"pkey": "quarter"}), indicator_ids)
+
+
+def series_from_frame(df: pd.DataFrame, indicator_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """The frame of ``time_series`` from quarterly rows of one region (column ``quarter``; flags kept)."""
+    events = {i: CATALOGUE[i].events for i in indicator_ids
+              if CATALOGUE[i].events and CATALOGUE[i].events not in indicator_ids}
+    df = df.copy()
     for i, ev in events.items():
         df[f"{i}__events"] = df[ev]
     df["label"] = [Quarter.parse(q).label_de() for q in df["quarter"]]
+    flags = [f"{i}__flag" for i in indicator_ids if f"{i}__flag" in df.columns]
+    columns = ["quarter", "label", *indicator_ids, *(f"{i}__events" for i in events), *flags]
     return df[columns].sort_values("quarter").reset_index(drop=True)
 
 
@@ -945,6 +966,8 @@ class ChainStep:
     share_events: float | None
     completeness: Completeness | None
     beside: bool = False  # shown beside the chain (turn-aways), not as a step of it
+    flag: str | None = None  # the release's mark of the value (privacy)
+    share_flag: str | None = None  # and of the linking rate
 
 
 _CHAIN = (
@@ -967,6 +990,7 @@ def chain_from_report(report: RegionReport) -> list[ChainStep]:
         steps.append(ChainStep(
             ind_id, ind.label_de, ind.label_en, ind.unit_de, v.value, v.events, share_id,
             share.value if share else None, share.events if share else None, v.completeness, beside,
+            v.flag, share.flag if share else None,
         ))
     return steps
 

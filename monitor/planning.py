@@ -26,23 +26,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Mapping
 
-import duckdb
 import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from . import config, exports
-from .indicators import (
-    DEFAULT_VARIANT,
-    RegionReport,
-    TargetInfo,
-    UnknownRegion,
-    data_status,
-    indicators_for,
-    indicators_table,
-    number_or_none,
-)
+from .figures import Figures
+from .indicators import DEFAULT_VARIANT, RegionReport, TargetInfo, UnknownRegion, number_or_none
 from .periods import Period
 from .regions import level_of
 
@@ -264,7 +255,7 @@ def rules_de(years: list[int]) -> list[str]:
     ]
 
 
-def build_plan(con: duckdb.DuckDBPyConnection, land_ags: str, period: Period | str, *,
+def build_plan(figures: Figures, land_ags: str, period: Period | str, *,
                variant: str = DEFAULT_VARIANT, today: date | None = None,
                overrides: Mapping[str, Yardstick] | None = None) -> Plan:
     """The needs analysis for the Kreise of Land ``land_ags`` at ``period`` (targets in force, or ``overrides``)."""
@@ -273,9 +264,9 @@ def build_plan(con: duckdb.DuckDBPyConnection, land_ags: str, period: Period | s
     if level_of(land_ags) != "land":
         raise UnknownRegion(f"„{land_ags}“ ist kein Land – die Bedarfsplanung braucht den zweistelligen "
                             f"Schlüssel eines Landes (z. B. 03 für Niedersachsen).")
-    land = indicators_for(con, land_ags, period, variant=variant)
-    kreise = indicators_table(con, "kreis", period, land=land_ags, variant=variant)
-    return plan_from(land, kreise, data_status(con), today=today, overrides=overrides)
+    land = figures.report(land_ags, period, variant)
+    kreise = figures.table("kreis", period, land=land_ags, variant=variant)
+    return plan_from(land, kreise, figures.status(), today=today, overrides=overrides)
 
 
 def plan_from(land: RegionReport, kreise: pd.DataFrame, status: Mapping[str, Any], *, today: date | None = None,

@@ -1,21 +1,16 @@
-"""Small-number protection for public outputs (DOMAIN.md, "Small numbers"), and German number display.
+"""How hidden values look: the marks of a release's disclosure control, and German number display.
 
-Rules, applied the same way by pages, charts, downloads and the CLI:
+What is hidden is decided once per release (``monitor.release`` with ``monitor.disclosure``), never at display
+time: public figures come from a release, in which a hidden value is None and its flag says why. This module
+turns flags into marks and footnotes, the same way for pages, charts, downloads, reports and the CLI:
 
-* Counts of persons or cases (``Indicator.count_like``) of 1 or 2 (below ``config.MIN_COUNT``) show as
-  "< 3". Zero is shown as 0: it identifies no one, and hiding it would hide that a Kreis has no shelter
-  or no call-out at all.
-* Rates, percentages, per-capita figures and averages resting on fewer than ``config.MIN_RATE_EVENTS``
-  events (the count named by ``Indicator.events``) are withheld and show as "–". A rate on 0 events is
-  empty anyway.
-* Capacities (places, centres, staff), occupancy, needs and gaps describe services, not persons, and are
-  shown.
+* ``SMALL`` → "< 3": a count below ``MIN_COUNT`` (0, 1 or 2): a small number, or a 0 hidden to protect one;
+* ``PROTECTED`` → "•": a count of 3 or more hidden so that a small number cannot be worked out from sums
+  (secondary suppression);
+* ``WITHHELD`` → "–": a rate withheld because it rests on fewer than ``MIN_RATE_EVENTS`` events or on a hidden
+  count (one mark for both, so that the mark says nothing about the events).
 
-Both thresholds come from ``config`` (environment variables ``IK_MONITOR_MIN_COUNT`` and
-``IK_MONITOR_MIN_RATE_EVENTS``) and are looked up at call time, so a changed setting needs no other code.
-
-Known limits: a suppressed Kreis value can sometimes be recovered as the difference between a Land total
-and its other Kreise, or from a shown percentage and its shown base (no secondary suppression).
+The internal view (working store, signed-in users with an internal role) has no flags and shows every value.
 """
 
 from __future__ import annotations
@@ -29,38 +24,83 @@ from . import config
 from .catalogue import CATALOGUE, Indicator
 
 MISSING = "k. A."  # no report for this region and period
-WITHHELD = "–"  # a rate on too few events
+SMALL, PROTECTED, WITHHELD_FLAG = "small", "protected", "withheld"  # flags in a release
+WITHHELD = "–"  # the mark of a withheld rate
+PROTECTED_MARK = "•"  # the mark of a secondary suppression
+FLAGS = (SMALL, PROTECTED, WITHHELD_FLAG)
 NOTE_MISSING_DE = "k. A.: keine Meldung für diese Region und diesen Zeitraum."
 NOTE_MISSING_EN = "n/a: no report for this region and period."
+INTERNAL_DE = "Intern – nicht zur Veröffentlichung"
+INTERNAL_EN = "Internal – not for publication"
+INTERNAL_SUFFIX = "_INTERN"
 _SWAP = str.maketrans(",.", ".,")
 
 
-def small_label() -> str:
-    """The display of a suppressed count, e.g. "< 3"."""
-    return f"< {config.MIN_COUNT}"
+def file_name(name: str, public: bool) -> str:
+    """A download's file name as is (public), or with ``_INTERN`` before its extension (internal)."""
+    if public:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}{INTERNAL_SUFFIX}.{ext}" if dot else name + INTERNAL_SUFFIX
 
 
-def note_small_de() -> str:
-    return (f"„{small_label()}“: weniger als {config.MIN_COUNT} Fälle; zum Schutz der Betroffenen "
-            f"nicht veröffentlicht.")
+def small_label(min_count: int | None = None) -> str:
+    """The display of a small count, e.g. "< 3"."""
+    return f"< {min_count or config.MIN_COUNT}"
 
 
-def note_withheld_de() -> str:
-    return (f"„{WITHHELD}“: Quote beruht auf weniger als {config.MIN_RATE_EVENTS} Ereignissen und wird "
-            f"nicht veröffentlicht.")
+def mark(flag: str | None, min_count: int | None = None) -> str:
+    """The mark a hidden value carries: "< 3", "•" or "–" ("" for a value that is not hidden)."""
+    if flag == SMALL:
+        return small_label(min_count)
+    if flag == PROTECTED:
+        return PROTECTED_MARK
+    if flag == WITHHELD_FLAG:
+        return WITHHELD
+    return ""
 
 
-def note_small_en() -> str:
-    return f"'{small_label()}': fewer than {config.MIN_COUNT} cases, not published to protect those affected."
+def note_small_de(min_count: int | None = None) -> str:
+    m = min_count or config.MIN_COUNT
+    return (f"„{small_label(m)}“: weniger als {m} Fälle (auch 0); zum Schutz der Betroffenen nicht "
+            f"veröffentlicht.")
 
 
-def note_withheld_en() -> str:
-    return f"'{WITHHELD}': rate based on fewer than {config.MIN_RATE_EVENTS} events, not published."
+def note_protected_de() -> str:
+    return (f"„{PROTECTED_MARK}“: gesperrt, damit sich eine kleine Zahl nicht aus Summen, Jahreswerten oder "
+            f"anderen Angaben errechnen lässt.")
+
+
+def note_withheld_de(min_events: int | None = None) -> str:
+    return (f"„{WITHHELD}“: Quote nicht veröffentlicht – sie beruht auf weniger als "
+            f"{min_events or config.MIN_RATE_EVENTS} Ereignissen oder auf einer gesperrten Zahl.")
+
+
+def note_small_en(min_count: int | None = None) -> str:
+    m = min_count or config.MIN_COUNT
+    return f"'{small_label(m)}': fewer than {m} cases (0 included), not published to protect those affected."
+
+
+def note_protected_en() -> str:
+    return (f"'{PROTECTED_MARK}': suppressed so that a small number cannot be worked out from totals, years or "
+            f"other figures.")
+
+
+def note_withheld_en(min_events: int | None = None) -> str:
+    return (f"'{WITHHELD}': rate not published – it rests on fewer than {min_events or config.MIN_RATE_EVENTS} "
+            f"events or on a suppressed count.")
+
+
+def notes(language: str = "de", min_count: int | None = None, min_events: int | None = None) -> list[str]:
+    """All three footnotes of the public marks, in ``language``."""
+    if language == "en":
+        return [note_small_en(min_count), note_protected_en(), note_withheld_en(min_events)]
+    return [note_small_de(min_count), note_protected_de(), note_withheld_de(min_events)]
 
 
 class Shown(NamedTuple):
     display: str  # German text for tables and labels
-    value: float | None  # the number that may be shown (None: missing or suppressed)
+    value: float | None  # the number that may be shown (None: missing or hidden)
     suppressed: bool
 
 
@@ -81,99 +121,74 @@ def format_de(value: Any, decimals: int = 0) -> str:
     return f"{number:,.{decimals}f}".translate(_SWAP)
 
 
-def is_suppressed(indicator: Indicator | str, value: Any, events: Any = None) -> bool:
-    """Whether a value must not be published (counts below MIN_COUNT, rates on too few events)."""
+def display_value(indicator: Indicator | str, value: Any, flag: str | None = None, *,
+                  min_count: int | None = None) -> Shown:
+    """A value as shown: its mark when the release hid it, "k. A." when missing, else the German number."""
     ind = CATALOGUE[indicator] if isinstance(indicator, str) else indicator
-    if _is_missing(value):
-        return False
-    if ind.count_like and 0 < float(value) < config.MIN_COUNT:
-        return True
-    if ind.events is not None:
-        return _is_missing(events) or float(events) < config.MIN_RATE_EVENTS
-    return False
-
-
-def public_value(indicator: Indicator | str, value: Any, events: Any = None) -> Shown:
-    """What public mode shows for one value: ("< 3", None, True), ("–", None, True) or ("1.234", 1234.0, False)."""
-    ind = CATALOGUE[indicator] if isinstance(indicator, str) else indicator
-    if _is_missing(value):
-        return Shown(MISSING, None, False)
-    if is_suppressed(ind, value, events):
-        return Shown(small_label() if ind.events is None else WITHHELD, None, True)
-    return Shown(format_de(value, ind.decimals), float(value), False)
-
-
-def display_value(indicator: Indicator | str, value: Any, events: Any = None, *, public: bool = False) -> Shown:
-    """The value as shown: suppressed in public mode, otherwise formatted in German."""
-    ind = CATALOGUE[indicator] if isinstance(indicator, str) else indicator
-    if public:
-        return public_value(ind, value, events)
+    if _flag(flag):
+        return Shown(mark(flag, min_count), None, True)
     if _is_missing(value):
         return Shown(MISSING, None, False)
     return Shown(format_de(value, ind.decimals), float(value), False)
 
 
-def events_column(df: pd.DataFrame, indicator_id: str) -> str | None:
-    """The column holding the events of a rate: its events indicator, or ``<id>__events`` (time series)."""
-    ind = CATALOGUE[indicator_id]
-    if ind.events is None:
-        return None
-    for col in (ind.events, f"{indicator_id}__events"):
-        if col in df.columns:
-            return col
-    return None
+def _flag(value: Any) -> str | None:
+    return value if isinstance(value, str) and value in FLAGS else None
 
 
-def suppression_mask(df: pd.DataFrame, indicator_id: str, events_col: str | None = None) -> pd.Series:
-    """Rows of ``df`` whose ``indicator_id`` value is suppressed in public mode."""
-    ind = CATALOGUE[indicator_id]
-    values = pd.to_numeric(df[indicator_id], errors="coerce")
-    present = values.notna()
-    mask = pd.Series(False, index=df.index)
-    if ind.count_like:
-        mask |= present & (values > 0) & (values < config.MIN_COUNT)
-    if ind.events is not None:
-        col = events_col or events_column(df, indicator_id)
-        if col is None:
-            raise KeyError(f"no events column for {indicator_id} (needs {ind.events!r})")
-        events = pd.to_numeric(df[col], errors="coerce")
-        mask |= present & (events.isna() | (events < config.MIN_RATE_EVENTS))
-    return mask
+def flag_column(df: pd.DataFrame, indicator_id: str) -> pd.Series:
+    """The release flags of a column: a flag or None per row (all None for data without flags: internal view)."""
+    col = f"{indicator_id}__flag"
+    values = [_flag(v) for v in df[col].tolist()] if col in df.columns else [None] * len(df)
+    return pd.Series(values, index=df.index, dtype=object)
 
 
-def apply_public(df: pd.DataFrame, indicator_ids: list[str] | None = None,
-                 events_columns: Mapping[str, str] | None = None, *, as_text: bool = False) -> pd.DataFrame:
-    """A copy of ``df`` fit for public mode.
+def suppression_mask(df: pd.DataFrame, indicator_id: str) -> pd.Series:
+    """Rows of ``df`` whose ``indicator_id`` value the release hid."""
+    return pd.Series([f is not None for f in flag_column(df, indicator_id).tolist()], index=df.index, dtype=bool)
 
-    ``indicator_ids``: the indicator columns to treat (default: every catalogue id among the columns).
-    ``events_columns``: column holding the events of a rate, per indicator id (default: the events
-    indicator's own column, or ``<id>__events``). Suppressed cells become NaN, or with ``as_text`` every
-    treated column becomes German display text ("< 3", "–", "k. A.", "1.234,5"). All masks are computed
-    from the original values, so a suppressed count still withholds the rates resting on it. The
-    ``attrs["suppressed"]`` of the result counts the suppressed cells per indicator.
+
+def marks_of(df: pd.DataFrame, indicator_id: str, min_count: int | None = None) -> pd.Series:
+    """The mark of each row ("" where shown)."""
+    return pd.Series([mark(f, min_count) for f in flag_column(df, indicator_id).tolist()], index=df.index,
+                     dtype=object)
+
+
+def with_marks(df: pd.DataFrame, indicator_ids: list[str] | None = None, *, as_text: bool = False,
+               min_count: int | None = None) -> pd.DataFrame:
+    """A copy of ``df`` whose hidden cells carry their mark.
+
+    ``indicator_ids``: the columns to treat (default: every catalogue id among the columns). Hidden cells become
+    NaN, or with ``as_text`` every treated column becomes German display text ("< 3", "•", "–", "k. A.",
+    "1.234,5"). ``attrs["hidden"]`` counts the hidden cells per flag.
     """
     ids = [c for c in df.columns if c in CATALOGUE] if indicator_ids is None else list(indicator_ids)
-    events_columns = dict(events_columns or {})
-    masks = {i: suppression_mask(df, i, events_columns.get(i)) for i in ids}
     out = df.copy()
+    counts = {f: 0 for f in FLAGS}
     for i in ids:
         ind = CATALOGUE[i]
-        mask = masks[i]
+        flags = flag_column(df, i).tolist()
+        for f in FLAGS:
+            counts[f] += flags.count(f)
         if as_text:
-            label = small_label() if ind.events is None else WITHHELD
-            out[i] = [label if m else format_de(v, ind.decimals) for v, m in zip(df[i].tolist(), mask.tolist())]
+            out[i] = [mark(f, min_count) if f else format_de(v, ind.decimals) for v, f in zip(df[i].tolist(), flags)]
         else:
-            out[i] = pd.to_numeric(df[i], errors="coerce").astype("float64").mask(mask)
-    out.attrs["suppressed"] = {i: int(m.sum()) for i, m in masks.items()}
+            hidden = pd.Series([f is not None for f in flags], index=df.index)
+            out[i] = pd.to_numeric(df[i], errors="coerce").astype("float64").mask(hidden)
+    out.attrs["hidden"] = counts
     return out
 
 
-def notes_de(df_or_flags: pd.DataFrame | Mapping[str, int]) -> list[str]:
-    """The German footnotes a public table needs, given ``apply_public``'s result (or its counts)."""
-    counts = df_or_flags.attrs.get("suppressed", {}) if isinstance(df_or_flags, pd.DataFrame) else df_or_flags
-    notes = []
-    if any(n and CATALOGUE[i].events is None for i, n in counts.items()):
-        notes.append(note_small_de())
-    if any(n and CATALOGUE[i].events is not None for i, n in counts.items()):
-        notes.append(note_withheld_de())
-    return notes
+def notes_for(df_or_counts: pd.DataFrame | Mapping[str, int], language: str = "de",
+              min_count: int | None = None, min_events: int | None = None) -> list[str]:
+    """The footnotes a table needs, given ``with_marks``' result (or its counts per flag)."""
+    counts = df_or_counts.attrs.get("hidden", {}) if isinstance(df_or_counts, pd.DataFrame) else df_or_counts
+    en = language == "en"
+    out = []
+    if counts.get(SMALL):
+        out.append(note_small_en(min_count) if en else note_small_de(min_count))
+    if counts.get(PROTECTED):
+        out.append(note_protected_en() if en else note_protected_de())
+    if counts.get(WITHHELD_FLAG):
+        out.append(note_withheld_en(min_events) if en else note_withheld_de(min_events))
+    return out

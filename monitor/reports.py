@@ -10,8 +10,9 @@ the charts; DejaVu Sans where it is missing). It is pure Python (about 1 MB with
 PDF with selectable, searchable text and exact A4 geometry, needs no second browser round trip and no HTML
 page layout to maintain; the charts are the same PNG images the app offers for download.
 
-Public mode (``public=True``) applies ``monitor.privacy`` to every figure of the report: counts below
-``MIN_COUNT`` show as "< 3", rates on too few events as "–"; the report says which version it is.
+Figures come from a ``monitor.figures`` source: the public version reads the latest release, whose hidden values
+carry their marks ("< 3", "•", "–"); the internal version reads the working store, says "Intern – nicht zur
+Veröffentlichung" on every page and in its file name.
 """
 
 from __future__ import annotations
@@ -23,25 +24,21 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from . import catalogue, charts, config, geo, images, planning, privacy, store
+from . import catalogue, charts, config, geo, images, planning, privacy
 from .catalogue import CATALOGUE
 from .datasets import DATASETS
+from .figures import Figures
 from .indicators import (
     DEFAULT_VARIANT,
     RegionReport,
     UnknownRegion,
     chain_from_report,
-    data_status,
-    indicators_for,
-    indicators_table,
     need_decimals,
-    time_series,
 )
 from .periods import Period
 from .regions import GERMANY, level_of
@@ -62,8 +59,9 @@ DEMO = (213, 94, 0)
 LIGHT_FILL = (232, 238, 244)
 
 POPULATION_SHORT = "Bevölkerung: Statistische Ämter des Bundes und der Länder"
-INTERNAL_DE = "Interne Fassung – enthält kleine Fallzahlen; nicht zur Veröffentlichung bestimmt."
-PUBLIC_DE = "Öffentliche Fassung – kleine Fallzahlen und Quoten auf wenigen Ereignissen sind unterdrückt."
+INTERNAL_DE = (f"{privacy.INTERNAL_DE}: interne Fassung aus dem Arbeitsbestand, enthält kleine Fallzahlen.")
+PUBLIC_DE = ("Öffentliche Fassung aus einer Veröffentlichung – kleine Fallzahlen und Zahlen, aus denen sie sich "
+             "errechnen ließen, sind gesperrt.")
 
 TARGET_SHORT = {
     "shelter_places": "Schutzplätze",
@@ -97,20 +95,20 @@ def _is_pct(ind_id: str) -> bool:
     return CATALOGUE[ind_id].unit_de.startswith("%")
 
 
-def shown(report: RegionReport, ind_id: str, public: bool) -> str:
-    """A value as text: German number (with "%" for percentages), "< 3" / "–" in public mode, "k. A." if missing."""
+def shown(report: RegionReport, ind_id: str) -> str:
+    """A value as text: German number (with "%" for percentages), its mark if hidden, "k. A." if missing."""
     v = report.values[ind_id]
-    s = privacy.display_value(ind_id, v.value, v.events, public=public)
+    s = privacy.display_value(ind_id, v.value, v.flag)
     if s.suppressed or s.value is None:
         return s.display
     return s.display + (" %" if _is_pct(ind_id) else "")
 
 
-def change(now: RegionReport, before: RegionReport, ind_id: str, public: bool) -> str:
+def change(now: RegionReport, before: RegionReport, ind_id: str) -> str:
     """Change against the previous year: "+3", "−1,5 Pp." (percentage points), or a mark when one side is missing."""
     a, b = now.values[ind_id], before.values[ind_id]
-    sa = privacy.display_value(ind_id, a.value, a.events, public=public)
-    sb = privacy.display_value(ind_id, b.value, b.events, public=public)
+    sa = privacy.display_value(ind_id, a.value, a.flag)
+    sb = privacy.display_value(ind_id, b.value, b.flag)
     if sa.suppressed or sb.suppressed:
         return privacy.WITHHELD
     if sa.value is None or sb.value is None:
@@ -185,28 +183,30 @@ class Briefing:
         return Period(self.report.period)
 
 
-def _trend(con: duckdb.DuckDBPyConnection, ags: str, ids: Sequence[str], period: Period,
-           variant: str) -> pd.DataFrame:
+def _trend(figures: Figures, ags: str, ids: Sequence[str], period: Period, variant: str) -> pd.DataFrame:
     """The last ``TREND_QUARTERS`` quarters up to the end of ``period``."""
     last = period.last
     first = last
     for _ in range(TREND_QUARTERS - 1):
         first = first.previous()
-    return time_series(con, ags, list(ids), first=first, last=last, variant=variant)
+    return figures.series(ags, list(ids), first=first, last=last, variant=variant)
 
 
-def build_briefing(con: duckdb.DuckDBPyConnection, ags: str, period: Period | str, *, public: bool = False,
-                   variant: str = DEFAULT_VARIANT, today: date | None = None) -> Briefing:
-    """Gather the figures of a Regionalbriefing for region ``ags`` (Kreis, Land or ``00``) and ``period``."""
+def build_briefing(figures: Figures, ags: str, period: Period | str, *, variant: str = DEFAULT_VARIANT,
+                   today: date | None = None) -> Briefing:
+    """Gather the figures of a Regionalbriefing for region ``ags`` (Kreis, Land or ``00``) and ``period``.
+
+    The version (public or internal) is the source's: a release, or the working store.
+    """
     period = period if isinstance(period, Period) else Period.parse(str(period))
-    report = indicators_for(con, ags, period, variant=variant)
-    previous = indicators_for(con, report.region, period.previous_year(), variant=variant)
+    report = figures.report(ags, period, variant)
+    previous = figures.report(report.region, period.previous_year(), variant)
     level = report.level
-    land = indicators_for(con, report.region[:2], period, variant=variant) if level == "kreis" else None
-    germany = indicators_for(con, GERMANY, period, variant=variant) if report.region != GERMANY else None
-    trend = _trend(con, report.region, ("shelter_places", "shelter_places_needed"), period, variant)
-    laender = indicators_table(con, "land", period, variant=variant) if level != "kreis" else None
-    return Briefing(report, previous, land, germany, trend, laender, data_status(con), public,
+    land = figures.report(report.region[:2], period, variant) if level == "kreis" else None
+    germany = figures.report(GERMANY, period, variant) if report.region != GERMANY else None
+    trend = _trend(figures, report.region, ("shelter_places", "shelter_places_needed"), period, variant)
+    laender = figures.table("land", period, variant=variant) if level != "kreis" else None
+    return Briefing(report, previous, land, germany, trend, laender, figures.status(), figures.public,
                     today or config.today())
 
 
@@ -240,8 +240,8 @@ def _trend_figure(report: RegionReport, trend: pd.DataFrame, status: dict, where
     frame = trend.set_index("quarter")[["shelter_places"]].astype("float64")
     frame.columns = ["Schutzplätze"]
     masks = None
-    if public:
-        masks = pd.DataFrame({"Schutzplätze": privacy.suppression_mask(trend, "shelter_places").to_numpy()},
+    if privacy.suppression_mask(trend, "shelter_places").any():
+        masks = pd.DataFrame({"Schutzplätze": privacy.marks_of(trend, "shelter_places").to_numpy()},
                              index=frame.index)
     target = report.values["shelter_places"].target
     span = f"{charts.quarter_label(frame.index[0])}–{charts.quarter_label(frame.index[-1])}"
@@ -278,22 +278,21 @@ def _comparison_figure(b: Briefing, compact: bool = False) -> go.Figure:
     )
 
 
-def chain_steps(report: RegionReport, public: bool) -> list[charts.ChainStep]:
-    """The intervention chain as chart steps: values with privacy applied, shares from the monitor's rates."""
+def chain_steps(report: RegionReport) -> list[charts.ChainStep]:
+    """The intervention chain as chart steps: values with their marks, shares from the monitor's rates."""
     out = []
     for step in chain_from_report(report):
-        v = report.values[step.id]
-        s = privacy.display_value(step.id, v.value, v.events, public=public)
+        s = privacy.display_value(step.id, step.value, step.flag)
         label, note = CHAIN_LABELS[step.id]
-        if step.share_id and report.values[step.share_id].value is not None:
-            note = f"{note} · {shown(report, step.share_id, public)} {SHARE_BASE[step.share_id]}"
+        if step.share_id and (step.share_pct is not None or step.share_flag):
+            note = f"{note} · {shown(report, step.share_id)} {SHARE_BASE[step.share_id]}"
         out.append(charts.ChainStep(label, s.display if s.suppressed else s.value, note, share_of_previous=False))
     return out
 
 
-def _chain_figure(report: RegionReport, status: dict, where: str, public: bool) -> go.Figure:
+def _chain_figure(report: RegionReport, status: dict, where: str) -> go.Figure:
     return charts.chain_chart(
-        chain_steps(report, public),
+        chain_steps(report),
         title=charts.chart_title("Interventionskette", where, report.period),
         subtitle="Vom Polizeieinsatz bis zur Aufnahme im Frauenhaus; verschiedene Datensätze und Zähleinheiten "
                  "(Fälle, Personen, Anfragen) – kein Trichter derselben Personen",
@@ -310,7 +309,7 @@ def briefing_figures(b: Briefing, *, compact: bool = False) -> dict[str, go.Figu
         "zielerreichung": None if compact else _attainment_figure(b.report, b.status, where),
         "schutzplaetze-vergleich": _comparison_figure(b, compact),
         "schutzplaetze-verlauf": _trend_figure(b.report, b.trend, b.status, where, b.public, compact),
-        "interventionskette": _chain_figure(b.report, b.status, where, b.public),
+        "interventionskette": _chain_figure(b.report, b.status, where),
     }
     return {k: v for k, v in figs.items() if v is not None}
 
@@ -336,13 +335,15 @@ def _fmt_stand(stand: Any) -> str:
 class ReportPdf(FPDF):
     """An A4 page frame: running footer with page numbers, and the "Demodaten" mark on every page of demo data."""
 
-    def __init__(self, *, running_title: str, is_demo: bool, made_on: date, subject: str = ""):
+    def __init__(self, *, running_title: str, is_demo: bool, made_on: date, subject: str = "",
+                 internal: bool = False):
         super().__init__(orientation="P", unit="mm", format="A4")
         regular, bold = _fonts()
         self.add_font("Sans", "", str(regular))
         self.add_font("Sans", "B", str(bold))
         self.running_title = running_title
         self.is_demo = is_demo
+        self.internal = internal
         self.made_on = made_on
         self.set_margins(MARGIN, 13, MARGIN)
         self.set_auto_page_break(True, margin=15)
@@ -355,6 +356,14 @@ class ReportPdf(FPDF):
         self.set_text_color(*TEXT)
 
     def header(self) -> None:
+        if self.internal:  # on every page, where a forwarded page would carry it
+            self.set_font("Sans", "B", 8)
+            self.set_fill_color(170, 0, 0)
+            self.set_text_color(255, 255, 255)
+            self.set_xy(MARGIN, 5)
+            self.cell(70, 5, privacy.INTERNAL_DE.upper(), fill=True, align="C")
+            self.set_text_color(*TEXT)
+            self.set_xy(MARGIN, 13)
         if not self.is_demo:
             return
         # behind everything else on the page: a pale diagonal mark, and a solid tag in the corner
@@ -376,6 +385,8 @@ class ReportPdf(FPDF):
         self.set_font("Sans", size=7)
         self.set_text_color(*MUTED)
         left = f"{self.running_title} · IK-Monitor · erstellt am {self.made_on:%d.%m.%Y}"
+        if self.internal:
+            left = f"{privacy.INTERNAL_DE} · {left}"
         self.cell(CONTENT_W - 25, 5, left, align="L")
         self.cell(25, 5, f"Seite {self.page_no()} von {{nb}}", align="R")
         self.set_text_color(*TEXT)
@@ -531,8 +542,11 @@ def _methodology(pdf: ReportPdf, report: RegionReport, status: dict, public: boo
         "Interventionsstellen und Täterarbeit.",
         f"Vergleichbarkeit: {catalogue.COMPARABILITY_DE}",
     ]
-    if public:
-        lines.append(f"Datenschutz: {privacy.note_small_de()} {privacy.note_withheld_de()}")
+    rel = status.get("release")
+    if public and rel:
+        lines.append(f"Datenschutz: Zahlen aus der Veröffentlichung {rel['number']} vom "
+                     f"{rel['created_at']:%d.%m.%Y}; ihre Geheimhaltung ist für alle Kreise, Länder, Quartale und "
+                     f"Jahre gemeinsam geprüft. " + " ".join(privacy.notes("de", rel["min_count"], rel["min_events"])))
     else:
         lines.append(f"Datenschutz: {INTERNAL_DE}")
     lines += list(extra_sources)
@@ -555,9 +569,9 @@ def _targets_table(pdf: ReportPdf, report: RegionReport, previous: RegionReport,
         widths.append(18)
     rows = []
     for capacity, need, gap, _cov in catalogue.TARGETED_SERVICES:
-        row = [TARGET_SHORT[capacity], shown(report, capacity, public), _need(report, need), _need(report, gap),
-               _pct(report.coverage_pct(capacity)), shown(previous, capacity, public),
-               change(report, previous, capacity, public)]
+        row = [TARGET_SHORT[capacity], shown(report, capacity), _need(report, need), _need(report, gap),
+               _pct(report.coverage_pct(capacity)), shown(previous, capacity),
+               change(report, previous, capacity)]
         for other in (land, germany):
             if other is not None:
                 row.append(_pct(other.coverage_pct(capacity)))
@@ -578,11 +592,11 @@ def _key_table(pdf: ReportPdf, report: RegionReport, previous: RegionReport, lan
     rows = []
     for ind_id in KEY_FIGURES:
         ind = CATALOGUE[ind_id]
-        row = [ind.label_de, ind.unit_de, shown(report, ind_id, public), shown(previous, ind_id, public),
-               change(report, previous, ind_id, public)]
+        row = [ind.label_de, ind.unit_de, shown(report, ind_id), shown(previous, ind_id),
+               change(report, previous, ind_id)]
         for other in (land, germany):
             if other is not None:
-                row.append(shown(other, ind_id, public))
+                row.append(shown(other, ind_id))
         rows.append(row)
     pdf.grid(header, rows, widths, size=7.5, align=["LEFT", "LEFT"] + ["RIGHT"] * (len(header) - 2))
 
@@ -598,7 +612,8 @@ def briefing_pdf(b: Briefing, *, renderer: images.Renderer | None = None) -> byt
     figs = briefing_figures(b, compact=True)
     rendered = dict(zip(figs, _render(list(figs.values()), renderer)))
     pdf = ReportPdf(running_title=f"Regionalbriefing {r.region_name}, {period.label_de()}", is_demo=b.is_demo,
-                    made_on=b.made_on, subject="Umsetzung der Istanbul-Konvention – Regionalbriefing")
+                    made_on=b.made_on, subject="Umsetzung der Istanbul-Konvention – Regionalbriefing",
+                    internal=not b.public)
     pdf.add_page()
     compare = []
     if b.land is not None:
@@ -644,11 +659,11 @@ def tile_figure(b: Briefing) -> go.Figure:
                                                     f"{Period(r.period).label_de()} · Ist in % des Solls",
                                                font=dict(size=17))))
     kpis = [
-        ("Schutzplätze (Ist)", shown(r, "shelter_places", b.public)),
+        ("Schutzplätze (Ist)", shown(r, "shelter_places")),
         ("Soll", _need(r, "shelter_places_needed")),
         ("Lücke", _need(r, "shelter_places_missing")),
         (f"Frauenberatungsstellen (Soll {_need(r, 'counselling_centres_needed')})",
-         shown(r, "counselling_centres", b.public)),
+         shown(r, "counselling_centres")),
     ]
     width, height = TILE_SIZE
     margin = fig.layout.margin
@@ -669,6 +684,8 @@ def tile_figure(b: Briefing) -> go.Figure:
 def tile_png(b: Briefing, *, renderer: images.Renderer | None = None) -> bytes:
     """The slide tile as a 1200 × 675 PNG."""
     fig = tile_figure(b)
+    if not b.public:
+        fig = charts.mark_internal(fig)
     return (renderer or images.renderer()).render(fig, "png", width=TILE_SIZE[0], height=TILE_SIZE[1], scale=1)
 
 
@@ -701,27 +718,27 @@ class LandReport:
         return Period(self.report.period)
 
 
-def build_land_report(con: duckdb.DuckDBPyConnection, land_ags: str, period: Period | str, *, public: bool = False,
-                      variant: str = DEFAULT_VARIANT, today: date | None = None,
-                      boundaries_dir: Path | str | None = None) -> LandReport:
+def build_land_report(figures: Figures, land_ags: str, period: Period | str, *, variant: str = DEFAULT_VARIANT,
+                      today: date | None = None, boundaries_dir: Path | str | None = None) -> LandReport:
     """Gather the figures of the Länderbericht for Land ``land_ags`` (two digits) and ``period``."""
     period = period if isinstance(period, Period) else Period.parse(str(period))
     land_ags = str(land_ags).strip()
     if level_of(land_ags) != "land":
         raise UnknownRegion(f"„{land_ags}“ ist kein Land – der Länderbericht braucht den zweistelligen Schlüssel "
                             f"eines Landes (z. B. 03 für Niedersachsen).")
-    report = indicators_for(con, land_ags, period, variant=variant)
-    previous = indicators_for(con, land_ags, period.previous_year(), variant=variant)
-    germany = indicators_for(con, GERMANY, period, variant=variant)
-    kreise = indicators_table(con, "kreis", period, land=land_ags, variant=variant)
-    laender = indicators_table(con, "land", period, variant=variant)
-    trend = _trend(con, land_ags, ("shelter_places", "shelter_places_needed", "counselling_centres",
-                                   "counselling_centres_needed"), period, variant)
+    report = figures.report(land_ags, period, variant)
+    previous = figures.report(land_ags, period.previous_year(), variant)
+    germany = figures.report(GERMANY, period, variant)
+    kreise = figures.table("kreis", period, land=land_ags, variant=variant)
+    laender = figures.table("land", period, variant=variant)
+    trend = _trend(figures, land_ags, ("shelter_places", "shelter_places_needed", "counselling_centres",
+                                       "counselling_centres_needed"), period, variant)
     shapes = geo.load_boundaries("kreis", boundaries_dir)
     boundaries = geo.subset(shapes, land=land_ags) if shapes else None
-    status = data_status(con)
+    status = figures.status()
     plan = planning.plan_from(report, kreise, status, today=today)
-    return LandReport(report, previous, germany, kreise, laender, trend, status, public, today or config.today(),
+    return LandReport(report, previous, germany, kreise, laender, trend, status, figures.public,
+                      today or config.today(),
                       boundaries if boundaries and boundaries["features"] else None, geo.attribution(boundaries_dir),
                       plan)
 
@@ -787,9 +804,9 @@ def _kreise_rows(lr: LandReport) -> tuple[list[str], list[list[str]], list[float
         ])
     r = lr.report
     rows.append([r.region, f"{r.region_name} insgesamt", privacy.format_de(r.population.get("total")),
-                 shown(r, "shelter_places", False), _need(r, "shelter_places_needed"),
+                 shown(r, "shelter_places"), _need(r, "shelter_places_needed"),
                  _need(r, "shelter_places_missing"), _pct(r.value("shelter_coverage_pct")),
-                 shown(r, "counselling_centres", False), _need(r, "counselling_centres_needed"),
+                 shown(r, "counselling_centres"), _need(r, "counselling_centres_needed"),
                  _need(r, "counselling_centres_missing"),
                  f"{r.completeness['shelters'].facilities_reported or 0} von "
                  f"{r.completeness['shelters'].facilities_known or 0}"])
@@ -807,7 +824,8 @@ def land_report_pdf(lr: LandReport, *, renderer: images.Renderer | None = None) 
     figs = land_report_figures(lr, compact=True)
     rendered = dict(zip(figs, _render(list(figs.values()), renderer)))
     pdf = ReportPdf(running_title=f"Länderbericht {r.region_name}, {period.label_de()}", is_demo=lr.is_demo,
-                    made_on=lr.made_on, subject="Umsetzung der Istanbul-Konvention – Länderbericht")
+                    made_on=lr.made_on, subject="Umsetzung der Istanbul-Konvention – Länderbericht",
+                    internal=not lr.public)
     pdf.add_page()
     pdf.title_block(
         "IK-Monitor · Länderbericht für die Konferenz der Koordinierungsstellen",
@@ -859,26 +877,11 @@ def land_report_pdf(lr: LandReport, *, renderer: images.Renderer | None = None) 
 # --- one call from the CLI or a page ------------------------------------------------------------------------
 
 
-def briefing_for(ags: str, period: Period | str, *, public: bool = False, variant: str = DEFAULT_VARIANT,
-                 db_path: Path | str | None = None) -> Briefing:
-    """``build_briefing`` in its own short database visit."""
-    with store.connect(db_path) as con:
-        return build_briefing(con, ags, period, public=public, variant=variant)
+def briefing_filename(ags: str, period: Period | str, ext: str = "pdf", *, public: bool = True) -> str:
+    """``ik-monitor_regionalbriefing_05913_2025-Q2.pdf`` (``…_INTERN.pdf`` for the internal version)."""
+    return privacy.file_name(f"ik-monitor_regionalbriefing_{ags}_{period}.{ext}", public)
 
 
-def land_report_for(land_ags: str, period: Period | str, *, public: bool = False, variant: str = DEFAULT_VARIANT,
-                    db_path: Path | str | None = None, boundaries_dir: Path | str | None = None) -> LandReport:
-    """``build_land_report`` in its own short database visit."""
-    with store.connect(db_path) as con:
-        return build_land_report(con, land_ags, period, public=public, variant=variant,
-                                 boundaries_dir=boundaries_dir)
-
-
-def briefing_filename(ags: str, period: Period | str, ext: str = "pdf") -> str:
-    """``ik-monitor_regionalbriefing_05913_2025-Q2.pdf``"""
-    return f"ik-monitor_regionalbriefing_{ags}_{period}.{ext}"
-
-
-def land_report_filename(land_ags: str, period: Period | str) -> str:
-    """``ik-monitor_laenderbericht_05_2025-Q2.pdf``"""
-    return f"ik-monitor_laenderbericht_{land_ags}_{period}.pdf"
+def land_report_filename(land_ags: str, period: Period | str, *, public: bool = True) -> str:
+    """``ik-monitor_laenderbericht_05_2025-Q2.pdf`` (``…_INTERN.pdf`` for the internal version)."""
+    return privacy.file_name(f"ik-monitor_laenderbericht_{land_ags}_{period}.pdf", public)

@@ -33,7 +33,7 @@ BASES = ("aus der Datei", "Zensus 2022", "Zensus 2011")
 REFERENCE_KINDS = (*core.reference_kinds(), "regions")
 
 user = auth.require(auth.ADMIN)
-regions = data.regions()
+regions = data.regions(public=False)  # the working store: what a load is checked against
 
 
 def _state() -> dict:

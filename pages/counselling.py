@@ -134,13 +134,13 @@ m2.metric(c.label("counselling_persons_per_10k_women"), kit.display("counselling
           help=pick(catalogue.get(persons.id).caveat_de, catalogue.get(persons.id).caveat_en))
 form_label = {k: pick(de, en_) for k, _f, de, en_, _s in catalogue.FORMS_OF_VIOLENCE}
 reports = {r.ags: (report if r.ags == view.ags else data.report(r.ags, view.period, view.variant)) for r in kit.compare}
-form_source = [(kit.compare_names[r.ags], lambda i, rep=reports[r.ags]: (rep.values[i].value, rep.values[i].events))
+form_source = [(kit.compare_names[r.ags], lambda i, rep=reports[r.ags]: (rep.values[i].value, rep.values[i].flag))
                for r in kit.compare]
 if view.ags == GERMANY:
     # for Germany the Länder are the comparison
     laender = data.table("land", view.period, variant=view.variant)
     land_names = kit.names_for([index.get(a) for a in laender["ags"]])
-    form_source += [(land_names[row["ags"]], lambda i, row=row: (row[i], row.get(catalogue.get(i).events or "")))
+    form_source += [(land_names[row["ags"]], lambda i, row=row: (row[i], row.get(f"{i}__flag")))
                     for row in laender.to_dict("records")]
 stack = pd.DataFrame(
     {form_label[k]: [kit.shown_cell(f"counselling_persons_{k}_per_10k_women",

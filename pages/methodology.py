@@ -94,9 +94,10 @@ def land_name(ags) -> str:
 
 def privacy_rule(ind: catalogue.Indicator) -> str:
     if ind.count_like:
-        return pick(f"Werte unter {config.MIN_COUNT} (außer 0) erscheinen öffentlich als "
-                    f"„{privacy.small_label()}“.",
-                    f"Values below {config.MIN_COUNT} (except 0) show as '{privacy.small_label()}' in public.")
+        return pick(f"Werte unter {config.MIN_COUNT} erscheinen öffentlich als „{privacy.small_label()}“; "
+                    f"Werte, aus denen sie sich errechnen ließen, als „{privacy.PROTECTED_MARK}“.",
+                    f"Values below {config.MIN_COUNT} show as '{privacy.small_label()}' in public; values they "
+                    f"could be worked out from as '{privacy.PROTECTED_MARK}'.")
     if ind.events:
         events = c.label(ind.events)
         return pick(f"Öffentlich zurückgehalten („{privacy.WITHHELD}“), wenn weniger als "
@@ -395,30 +396,42 @@ c.completeness_caption(germany.completeness, tuple(DATASETS))
 
 st.header(pick("Kleine Zahlen und Datenschutz", "Small numbers and privacy"), anchor="kleine-zahlen")
 st.markdown(pick(
-    f"In der öffentlichen Ansicht, in ihren Tabellen und Downloads gilt:\n"
-    f"- Fallzahlen von 1 bis {config.MIN_COUNT - 1} erscheinen als „{privacy.small_label()}“. Null wird gezeigt: "
-    f"sie identifiziert niemanden, und sie zu verbergen verbärge, dass ein Kreis kein Frauenhaus hat.\n"
-    f"- Quoten, Raten und Mittelwerte, die auf Fallzahlen beruhen, werden zurückgehalten („{privacy.WITHHELD}“), "
-    f"wenn weniger als {config.MIN_RATE_EVENTS} Ereignisse zugrunde liegen – die Regel des Schweizer "
-    f"Bundesamts für Statistik. Welche Kennzahlen das betrifft, steht bei jeder Kennzahl oben.\n"
+    f"Öffentlich ist nur, was eine **Veröffentlichung** enthält: die Koordinierungsstelle gibt die geprüften "
+    f"Zahlen frei, erst dann erscheinen sie hier, in Downloads, Bildern und Berichten. Jede Veröffentlichung "
+    f"prüft die Geheimhaltung über alle Tabellen gemeinsam – Kreis, Land und Deutschland, Quartal und Jahr, "
+    f"Summen und ihre Teile, Quoten und ihre Fallzahlen:\n"
+    f"- Fallzahlen von 1 bis {config.MIN_COUNT - 1} erscheinen als „{privacy.small_label()}“.\n"
+    f"- Damit sich keine davon als Differenz (Land minus übrige Kreise, Jahr minus übrige Quartale, Summe minus "
+    f"Teile) oder aus Quote und Basis zurückrechnen lässt, werden weitere Werte gesperrt: „{privacy.PROTECTED_MARK}“ "
+    f"(mindestens {config.MIN_COUNT}) oder, bei einer 0, ebenfalls „{privacy.small_label()}“. Für jeden gesperrten "
+    f"Wert ist nachgewiesen, dass er mit allem Gezeigten vereinbar auch anders sein könnte.\n"
+    f"- Quoten, Raten und Mittelwerte werden zurückgehalten („{privacy.WITHHELD}“), wenn weniger als "
+    f"{config.MIN_RATE_EVENTS} Ereignisse zugrunde liegen (Regel des Schweizer Bundesamts für Statistik) oder "
+    f"eine ihrer Fallzahlen gesperrt ist; dann ist auch die Fallzahl gesperrt, damit die Quote nicht aus ihr und "
+    f"der Bevölkerung nachzurechnen ist.\n"
+    f"- Alle Werte sind so gerundet, wie sie angezeigt werden – auch in CSV und Excel.\n"
     f"- Kapazitäten, Bedarf und Lücken beschreiben Angebote, nicht Personen, und werden immer gezeigt.\n"
     f"- Die Schwellen sind Einstellungen (`IK_MONITOR_MIN_COUNT` = {config.MIN_COUNT}, "
-    f"`IK_MONITOR_MIN_RATE_EVENTS` = {config.MIN_RATE_EVENTS}).\n"
-    f"- Bekannte Grenze: Ein unterdrückter Kreiswert lässt sich manchmal als Differenz aus Landessumme und "
-    f"übrigen Kreisen zurückrechnen (keine sekundäre Unterdrückung).\n\n"
-    f"{privacy.note_small_de()} {privacy.note_withheld_de()} {privacy.NOTE_MISSING_DE}",
-    f"In the public view, its tables and downloads:\n"
-    f"- Counts from 1 to {config.MIN_COUNT - 1} show as '{privacy.small_label()}'. Zero is shown: it identifies "
-    f"no one, and hiding it would hide that a Kreis has no shelter.\n"
-    f"- Rates and averages built on case counts are withheld ('{privacy.WITHHELD}') when fewer than "
-    f"{config.MIN_RATE_EVENTS} events underlie them – the rule of the Swiss Federal Statistical Office. Each "
-    f"indicator above says whether this applies.\n"
+    f"`IK_MONITOR_MIN_RATE_EVENTS` = {config.MIN_RATE_EVENTS}). Das Verfahren, seine Garantie und ihre "
+    f"Grenzen beschreibt `docs/privacy.md`.\n\n"
+    + " ".join(privacy.notes("de")) + f" {privacy.NOTE_MISSING_DE}",
+    f"Only what a **release** contains is public: the coordination office releases the checked figures, and only "
+    f"then do they appear here, in downloads, images and reports. Every release checks disclosure over all tables "
+    f"together – Kreis, Land and Germany, quarter and year, totals and their parts, rates and their counts:\n"
+    f"- Counts from 1 to {config.MIN_COUNT - 1} show as '{privacy.small_label()}'.\n"
+    f"- So that none of them can be worked back as a difference (Land minus other Kreise, year minus other "
+    f"quarters, total minus parts) or from a rate and its base, further values are suppressed: "
+    f"'{privacy.PROTECTED_MARK}' (at least {config.MIN_COUNT}) or, for a 0, also '{privacy.small_label()}'. For "
+    f"every suppressed value it is proven that, consistent with everything shown, it could be different.\n"
+    f"- Rates and averages are withheld ('{privacy.WITHHELD}') when fewer than {config.MIN_RATE_EVENTS} events "
+    f"underlie them (the rule of the Swiss Federal Statistical Office) or one of their counts is suppressed; the "
+    f"count is then suppressed too, so that the rate cannot be recomputed from it and the population.\n"
+    f"- Every value is rounded as displayed – in CSV and Excel too.\n"
     f"- Capacities, needs and gaps describe services, not persons, and are always shown.\n"
     f"- The thresholds are settings (`IK_MONITOR_MIN_COUNT` = {config.MIN_COUNT}, "
-    f"`IK_MONITOR_MIN_RATE_EVENTS` = {config.MIN_RATE_EVENTS}).\n"
-    f"- Known limit: a suppressed Kreis value can sometimes be recovered as the difference between the Land "
-    f"total and the other Kreise (no secondary suppression).\n\n"
-    f"{privacy.note_small_en()} {privacy.note_withheld_en()} {privacy.NOTE_MISSING_EN}",
+    f"`IK_MONITOR_MIN_RATE_EVENTS` = {config.MIN_RATE_EVENTS}). `docs/privacy.md` describes the method, its "
+    f"guarantee and its limits.\n\n"
+    + " ".join(privacy.notes("en")) + f" {privacy.NOTE_MISSING_EN}",
 ))
 
 # --- traffic light ---------------------------------------------------------------------------------------

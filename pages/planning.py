@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, config, planning, store
+from monitor import charts, config, planning
 from monitor.indicators import UnknownRegion
 from ui import data
 from ui.i18n import lang, pick
@@ -18,9 +18,8 @@ regions = data.regions()
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def build(data_version: tuple, land_ags: str, period: str, variant: str, made_on: str) -> planning.Plan:
-    """The plan for one Land and period, cached per data version (a load or undo builds it anew)."""
-    with store.connect() as con:
-        return planning.build_plan(con, land_ags, period, variant=variant)
+    """The plan for one Land and period, cached per version of the source (release or working store)."""
+    return planning.build_plan(data.figures(data_version[0] == "release"), land_ags, period, variant=variant)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

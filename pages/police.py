@@ -146,7 +146,8 @@ fig = c.figure(
 )
 out = c.text_marks(pd.DataFrame({
     "AGS": ranked["ags"], pick("Region", "Region"): ranked["label"],
-    c.label("police_callouts"): [kit.shown_cell("police_callouts", v) for v in ranked["police_callouts"]],
+    c.label("police_callouts"): [kit.shown_cell("police_callouts", v, f) for v, f in
+                                 zip(ranked["police_callouts"], privacy.flag_column(ranked, "police_callouts"))],
     c.label("police_callouts_per_10k"): ranked["shown"],
     pick("Einwohner:innen", "Inhabitants"): ranked["population_total"],
     pick("Vollständigkeit", "Completeness"): ranked["police_completeness"],
@@ -240,11 +241,11 @@ chain_steps, chain_rows = [], []
 for step in steps:
     # indicators.ChainStep → charts.ChainStep: shares come from the monitor's rates (with their own
     # denominators and the privacy rule), not from dividing adjacent bars, so share_of_previous is off
-    shown = kit.shown_cell(step.id, step.value, step.events)
+    shown = kit.shown_cell(step.id, step.value, step.flag)
     note = pick(*CHAIN_NOTES[step.id])
     share_text = ""
     if step.share_id and step.share_pct is not None:
-        share = privacy.display_value(step.share_id, step.share_pct, step.share_events, public=view.public)
+        share = privacy.display_value(step.share_id, step.share_pct, step.share_flag)
         share_text = (pick("Quote zurückgehalten", "rate withheld") if share.suppressed else
                       f"{charts.format_number(share.value, 1, '%', lang())} {pick(*SHARE_BASE[step.share_id])}")
         note = f"{note} · {share_text}"

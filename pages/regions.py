@@ -102,10 +102,9 @@ if scope == "land":
     table = table[table["land_ags"] == land_ags].reset_index(drop=True)
 
 values = pd.to_numeric(table[ind_id], errors="coerce").astype("float64")
-mask = privacy.suppression_mask(table, ind_id) if view.public else pd.Series(False, index=table.index)
+mask = privacy.suppression_mask(table, ind_id)
 public_values = values.mask(mask)
-events = table[ind.events] if ind.events else pd.Series([None] * len(table), index=table.index)
-shown = [privacy.display_value(ind_id, v, e, public=view.public) for v, e in zip(values, events)]
+shown = [privacy.display_value(ind_id, v, f) for v, f in zip(values, privacy.flag_column(table, ind_id))]
 
 
 def target_pair(target: str) -> tuple[str, str]:
@@ -147,8 +146,7 @@ spark_cols = {}
 for q in spark_quarters:
     qt = data.table(level, q, variant=view.variant)
     qv = pd.to_numeric(qt[ind_id], errors="coerce").astype("float64")
-    if view.public:
-        qv = qv.mask(privacy.suppression_mask(qt, ind_id))
+    qv = qv.mask(privacy.suppression_mask(qt, ind_id))
     spark_cols[q] = qv.set_axis(qt["ags"])
 spark_wide = pd.DataFrame(spark_cols, index=table["ags"], columns=spark_quarters, dtype="float64")
 # Streamlit's LineChartColumn cannot draw a line with gaps, and a gap must not become 0: rows with a gap get none.
@@ -170,24 +168,24 @@ if shapes is not None:
         value=ind_id, name="name",
         title=charts.chart_title(label, where, view.period), subtitle=subtitle, unit=unit, decimals=ind.decimals,
         highlight=highlight, target=target_value, target_label=target_label,
-        suppressed=mask if view.public else None, attribution=geo.attribution(),
+        suppressed=privacy.marks_of(table, ind_id) if mask.any() else None, attribution=geo.attribution(),
         height=640 if scope == "kreise" else 520, **style.kwargs(),
     )
     map_rows, map_shown = table, shown
 else:
     laender = data.table("land", view.period, variant=view.variant)
     l_values = pd.to_numeric(laender[ind_id], errors="coerce").astype("float64")
-    l_mask = privacy.suppression_mask(laender, ind_id) if view.public else pd.Series(False, index=laender.index)
+    l_mask = privacy.suppression_mask(laender, ind_id)
     fig = figure(
         "tile_map", None, pd.DataFrame({"ags": laender["ags"], ind_id: l_values.mask(l_mask)}), value=ind_id,
         title=charts.chart_title(label, "Länder", view.period), subtitle=subtitle, unit=unit,
         decimals=ind.decimals, highlight=land_ags, target=target_value, target_label=target_label,
-        suppressed=l_mask if view.public else None, names={r.ags: r.name for r in regions.laender()},
+        suppressed=privacy.marks_of(laender, ind_id) if l_mask.any() else None,
+        names={r.ags: r.name for r in regions.laender()},
         **style.kwargs(),
     )
-    l_events = laender[ind.events] if ind.events else [None] * len(laender)
     map_rows = laender
-    map_shown = [privacy.display_value(ind_id, v, e, public=view.public) for v, e in zip(l_values, l_events)]
+    map_shown = [privacy.display_value(ind_id, v, f) for v, f in zip(l_values, privacy.flag_column(laender, ind_id))]
 
 
 def download_frame(rows: pd.DataFrame, shown_values: list[privacy.Shown]) -> pd.DataFrame:
@@ -274,7 +272,8 @@ st.dataframe(ranked, hide_index=True, column_config=columns, height=min(36 + 35 
              placeholder="", key="regions_table")
 if shapes is None and scope != "laender":
     c.data_downloads(download_frame(table, shown), stem=c.filename(view, ind_id).rsplit(".", 1)[0] + "_tabelle",
-                     title=charts.chart_title(label, where, view.period), key="regions_table_data")
+                     title=charts.chart_title(label, where, view.period), key="regions_table_data",
+                     marker=c.internal_marker(view))
 st.caption(pick(f"Meldestand und Bevölkerung: {scope_report.region_name}, {when}",
                 f"Reporting status and population: {scope_report.region_name}, {when}"))
 c.completeness_caption(scope_report.completeness, (ind.dataset,))
@@ -312,10 +311,7 @@ if chosen:
         ts = data.series(ags, [ind_id], view.variant)
         ts = ts[ts["quarter"] <= str(last_q)]
         frames[name] = pd.to_numeric(ts.set_index("quarter")[ind_id], errors="coerce").astype("float64")
-        if view.public:
-            withheld = privacy.small_label() if ind.events is None else privacy.WITHHELD
-            masks[name] = privacy.suppression_mask(ts, ind_id).set_axis(ts["quarter"]).map(
-                {True: withheld, False: ""})
+        masks[name] = privacy.marks_of(ts, ind_id).set_axis(ts["quarter"])
     wide = pd.DataFrame(frames).sort_index()
     suppressed = pd.DataFrame(masks).reindex(wide.index).fillna("") if view.public else None
     first = charts.quarter_label(wide.index[0], language) if len(wide) else ""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor import charts, images, reports, store
+from monitor import charts, images, privacy, reports
 from monitor.indicators import UnknownRegion
 from ui import data
 from ui.i18n import lang, pick
@@ -19,23 +19,23 @@ MIME_PDF = "application/pdf"
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def briefing(data_version: tuple, ags: str, period: str, variant: str, public: bool) -> reports.Briefing:
-    """The briefing's figures, gathered once per data version."""
-    with store.connect() as con:
-        return reports.build_briefing(con, ags, period, public=public, variant=variant)
+    """The briefing's figures, gathered once per version of the source (release or working store)."""
+    return reports.build_briefing(data.figures(public), ags, period, variant=variant)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def land_report(data_version: tuple, land_ags: str, period: str, variant: str, public: bool) -> reports.LandReport:
-    with store.connect() as con:
-        return reports.build_land_report(con, land_ags, period, public=public, variant=variant)
+    return reports.build_land_report(data.figures(public), land_ags, period, variant=variant)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def figures(kind: str, data_version: tuple, ags: str, period: str, variant: str, public: bool) -> dict:
     """The charts of a report (plotly figures are not pickled, so they are kept as resources)."""
     if kind == "briefing":
-        return reports.briefing_figures(briefing(data_version, ags, period, variant, public))
-    return reports.land_report_figures(land_report(data_version, ags, period, variant, public))
+        figs = reports.briefing_figures(briefing(data_version, ags, period, variant, public))
+    else:
+        figs = reports.land_report_figures(land_report(data_version, ags, period, variant, public))
+    return figs if public else {slug: charts.mark_internal(fig) for slug, fig in figs.items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
@@ -58,7 +58,8 @@ def chart_buttons(kind: str, ags: str, key: str) -> None:
         for col, fmt in ((c2, "png"), (c3, "svg")):
             col.download_button(
                 fmt.upper(), lambda fig=fig, fmt=fmt: images.to_image(fig, fmt),
-                file_name=images.filename(ags, slug, view.period, fmt), mime=images.MIME[fmt],
+                file_name=privacy.file_name(images.filename(ags, slug, view.period, fmt), view.public),
+                mime=images.MIME[fmt],
                 on_click="ignore", key=f"{key}_{slug}_{fmt}", icon=":material/image:",
             )
 
@@ -93,13 +94,14 @@ c1, c2 = st.columns(2)
 c1.download_button(
     pick("Regionalbriefing (PDF)", "Regional briefing (PDF)"),
     lambda: document("briefing", version, view.ags, period, view.variant, view.public),
-    file_name=reports.briefing_filename(view.ags, period), mime=MIME_PDF, on_click="ignore",
+    file_name=reports.briefing_filename(view.ags, period, public=view.public), mime=MIME_PDF, on_click="ignore",
     icon=":material/picture_as_pdf:", key="reports_briefing", type="primary",
 )
 c2.download_button(
     pick("Folienkachel 1200 × 675 (PNG)", "Slide tile 1200 × 675 (PNG)"),
     lambda: document("tile", version, view.ags, period, view.variant, view.public),
-    file_name=reports.briefing_filename(view.ags, period, "png"), mime="image/png", on_click="ignore",
+    file_name=reports.briefing_filename(view.ags, period, "png", public=view.public), mime="image/png",
+    on_click="ignore",
     icon=":material/slideshow:", key="reports_tile",
 )
 
@@ -122,7 +124,7 @@ st.markdown(pick(
 st.download_button(
     pick(f"Länderbericht {regions.get(land_ags).name} (PDF)", f"Land report {regions.get(land_ags).name} (PDF)"),
     lambda: document("land", version, land_ags, period, view.variant, view.public),
-    file_name=reports.land_report_filename(land_ags, period), mime=MIME_PDF, on_click="ignore",
+    file_name=reports.land_report_filename(land_ags, period, public=view.public), mime=MIME_PDF, on_click="ignore",
     icon=":material/picture_as_pdf:", key="reports_land_pdf",
 )
 

@@ -23,7 +23,7 @@ from etl import upload as core
 from etl.template import help_lines, offered_quarters, write_template
 from monitor import config, store
 from monitor.datasets import DATASETS
-from ui import auth, data
+from ui import auth, data, release_panel
 
 PREVIEW_ROWS = 500  # rows drawn in a preview table; the problems table always lists every problem
 LINKS_SHOWN = 8
@@ -32,7 +32,7 @@ MARK_CSS = {"error": "background-color: #f8d7da; color: #58151c; font-weight: 60
 STATE = "upload"  # session-state prefix of this page
 
 user = auth.require(auth.UPLOADER)
-regions = data.regions()
+regions = data.regions(public=False)  # the working store: what a load is checked against
 
 
 # --- session state -----------------------------------------------------------------------------------------
@@ -123,9 +123,11 @@ def _clear() -> None:
 
 
 def _go(ags: str, quarter: str) -> None:
-    # the sidebar keeps its choices in the session; set them before the overview runs
+    # the sidebar keeps its choices in the session; set them before the overview runs. What was just loaded is
+    # not public before the next release: the view switches to the internal figures (the uploader's role may).
     st.session_state["region"] = ags
     st.session_state["period"] = quarter
+    st.session_state["mode"] = "internal"
 
 
 # --- drawing -------------------------------------------------------------------------------------------
@@ -304,7 +306,8 @@ def _draw_help() -> None:
     cols = st.columns(len(DATASETS))
     for col, ds in zip(cols, DATASETS.values()):
         col.download_button(
-            f"Vorlage {ds.label_de}", lambda ds=ds: _template_bytes(ds.id, data.version(), str(config.today())),
+            f"Vorlage {ds.label_de}",
+            lambda ds=ds: _template_bytes(ds.id, data.version(public=False), str(config.today())),
             file_name=f"vorlage_{ds.id}.xlsx", key=f"template_{ds.id}", on_click="ignore",
             icon=":material/download:", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.markdown(f"Angenommen werden .xlsx, .xls, .ods und .csv bis {safety.MAX_FILE_MB:.0f} MB. Dateien mit "
@@ -329,7 +332,9 @@ st.title("Daten hochladen")
 st.caption(f"Angemeldet als {user.name}. Jede Datei wird geprüft, bevor etwas gespeichert wird; jeder "
            "Ladevorgang steht mit Name und Zeit im Ladeprotokoll und lässt sich rückgängig machen.")
 _flash()
-upload_tab, history_tab, help_tab = st.tabs(["Hochladen", "Ladeprotokoll", "Vorlagen und Ausfüllhinweise"])
+# with a key the chosen tab is a widget state: a rerun (an undo, a release) stays on it
+upload_tab, history_tab, release_tab, help_tab = st.tabs(["Hochladen", "Ladeprotokoll", "Veröffentlichen",
+                                                         "Vorlagen und Ausfüllhinweise"], key="upload_tabs")
 
 with upload_tab:
     state = _state()
@@ -347,6 +352,9 @@ with upload_tab:
 
 with history_tab:
     _draw_history()
+
+with release_tab:
+    release_panel.draw(user.name)
 
 with help_tab:
     _draw_help()

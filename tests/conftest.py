@@ -27,6 +27,10 @@ def pytest_configure(config):
     """Pin 'today' for the session and every process it starts; optionally move the clock (``IK_TEST_CLOCK``)."""
     global _travel
     os.environ["IK_MONITOR_TODAY"] = TODAY.isoformat()
+    # AppTest runs in this process: show errors whole there (served apps keep config.toml's "none")
+    from streamlit import config as st_config
+
+    st_config.set_option("client.showErrorDetails", "full")
     clock = os.environ.get(CLOCK_ENV)
     if clock and _travel is None:
         import time_machine
@@ -73,30 +77,44 @@ def initialised_copy(db_path, initialised_db) -> Path:
     return db_path
 
 
+def copy_store(source: Path, target: Path) -> Path:
+    """Copy a working store with its readers' snapshot and its releases (``<name>-releases/``) to ``target``."""
+    from monitor import store
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    shutil.copyfile(store.snapshot_path(source), store.snapshot_path(target))
+    releases = source.with_name(f"{source.stem}-releases")
+    if releases.is_dir():
+        shutil.copytree(releases, target.with_name(f"{target.stem}-releases"), dirs_exist_ok=True)
+    return target
+
+
+def _released(path: Path) -> Path:
+    """``path`` with its first release beside it (public pages, downloads and ``--public`` read releases)."""
+    from monitor import release
+
+    release.build(author="fixture", note="Fixture", db_path=path, folder=path.with_name(f"{path.stem}-releases"))
+    return path
+
+
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory) -> Path:
-    """The fixture database of ``tests/fixture_db.py`` (figures worked out there), built once per session.
+    """The fixture database of ``tests/fixture_db.py`` (figures worked out there) and its first release, built
+    once per session.
 
     Shared by every test of a worker: read it, never write to it (``fixture_db_copy`` is a writable copy).
     """
-    return build_fixture_db(tmp_path_factory.mktemp("fixture") / "monitor.duckdb")
+    return _released(build_fixture_db(tmp_path_factory.mktemp("fixture") / "monitor.duckdb"))
 
 
 @pytest.fixture(scope="session")
-def demo_fixture_db(tmp_path_factory, fixture_db) -> Path:
+def demo_fixture_db(tmp_path_factory) -> Path:
     """The same fixture database with its data batches marked as demo data (pages and reports say so)."""
-    from monitor import store
-
-    path = tmp_path_factory.mktemp("fixture_demo") / "monitor.duckdb"
-    shutil.copyfile(fixture_db, path)
-    with store.connect(path, write=True) as con:
-        con.execute("UPDATE batches SET is_demo = true WHERE kind = 'data'")
-    return path
+    return _released(build_fixture_db(tmp_path_factory.mktemp("fixture_demo") / "monitor.duckdb", demo=True))
 
 
 @pytest.fixture
 def fixture_db_copy(fixture_db, tmp_path) -> Path:
-    """A copy of the fixture database that a test may change."""
-    path = tmp_path / "fixture.duckdb"
-    shutil.copyfile(fixture_db, path)
-    return path
+    """A copy of the fixture database (with its release) that a test may change."""
+    return copy_store(fixture_db, tmp_path / "fixture.duckdb")

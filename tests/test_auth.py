@@ -153,9 +153,14 @@ def test_role_from_the_secrets_lists():
     assert auth.role_for(["anna@land.de"], None) == auth.VIEWER
 
 
-def app(**session) -> AppTest:
+def session(name: str) -> dict:
+    """What the login form leaves in the session state for ``name``."""
+    return {"name": name, "since": time.time(), "epoch": accounts.session_epoch(name)}
+
+
+def app(**state) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in session.items():
+    for key, value in state.items():
         at.session_state[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -202,14 +207,14 @@ def test_login_form_then_roles_decide_the_pages(store_path):
 
 def test_admin_sees_both_pages(store_path):
     accounts.add_user("chefin", PASSWORD, "admin")
-    at = app(auth_local_user={"name": "chefin", "since": time.time()})
+    at = app(auth_local_user=session("chefin"))
     assert registered(at, ADMIN) and at.title[0].value == "Referenzdaten"
     assert registered(at, UPLOAD)
 
 
 def test_a_removed_account_loses_access_at_once(store_path):
     accounts.add_user("anna", PASSWORD, "uploader")
-    at = app(auth_local_user={"name": "anna", "since": time.time()})
+    at = app(auth_local_user=session("anna"))
     assert registered(at, UPLOAD)
     accounts.remove_user("anna")
     at.run()
@@ -267,7 +272,7 @@ def test_oidc_replaces_the_local_form(store_path):
 def test_reader_instances_have_no_login(store_path, monkeypatch):
     accounts.add_user("anna", PASSWORD, "uploader")
     monkeypatch.setenv("IK_MONITOR_LOGIN", "off")
-    at = app(auth_local_user={"name": "anna", "since": time.time()})
+    at = app(auth_local_user=session("anna"))
     assert not at.sidebar.expander and not at.sidebar.text_input
     assert not registered(at, UPLOAD)
 

@@ -8,13 +8,12 @@ The boundaries are imported from the official BKG shapefiles in ../shared (the t
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.browser import chromium_page, streamlit_server, wait_for_app
-from tests.conftest import SHARED
+from tests.conftest import SHARED, copy_store
 from tests.fixture_db import PERIOD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -37,7 +36,7 @@ def app(tmp_path_factory, demo_fixture_db):
 
     root = tmp_path_factory.mktemp("browser")
     db = root / "monitor.duckdb"
-    shutil.copyfile(demo_fixture_db, db)
+    copy_store(demo_fixture_db, db)
     boundaries = root / "boundaries"
     import_boundaries(SHARED / "geo" / "vg2500_2023-12-31_utm32s", out_dir=boundaries)
     with streamlit_server(db, {"IK_MONITOR_BOUNDARIES": str(boundaries)}) as url:
@@ -93,10 +92,12 @@ def test_map_draws_its_regions_offline(app):
 def test_link_reproduces_the_view_and_navigation_keeps_it(app):
     url, _ = app
     with chromium_page() as (page, watch):
-        page.goto(f"{url}/?region=03241&period={PERIOD}&mode=internal")
+        page.goto(f"{url}/?region=03241&period={PERIOD}&variant=WAVE%2FEIGE&mode=internal")
         wait_for_app(page)
         assert "Region Hannover" in page.locator("h1").first.inner_text()
+        # an anonymous visitor asking for the internal view by URL gets the public one, with a note
+        assert "nur nach Anmeldung" in page.locator('[data-testid="stSidebar"]').inner_text()
         page.get_by_role("link", name="Schutz").first.click()
         wait_for_app(page)
         assert "Region Hannover" in page.locator("h1").first.inner_text()
-        assert "region=03241" in page.url and "mode=internal" in page.url
+        assert "region=03241" in page.url and "variant=WAVE" in page.url and "mode=internal" not in page.url

@@ -8,7 +8,6 @@ Screenshots of each step go to the test's temporary folder, or to ``IK_MONITOR_S
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ import pytest
 from etl import accounts
 from monitor import store
 from tests.browser import chromium_page, streamlit_server, wait_for_app
+from tests.conftest import copy_store
 from tests.messy import headers, shelter, write_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -28,7 +28,7 @@ NEW_QUARTER = "2025-Q3"
 def app(tmp_path_factory, fixture_db):
     root = tmp_path_factory.mktemp("browser_upload")
     db = root / "monitor.duckdb"
-    shutil.copyfile(fixture_db, db)  # the uploads change it
+    copy_store(fixture_db, db)  # the uploads change it
     accounts_file = root / "accounts.sqlite"
     os.environ["IK_MONITOR_ACCOUNTS"] = str(accounts_file)
     try:
@@ -72,13 +72,7 @@ def test_uploader_loads_a_workbook_through_the_file_chooser(app):
     url, root, db, workbook = app
     shots = _shots(root)
     with chromium_page(height=1400) as (page, watch):
-        page.goto(f"{url}/?region=03404&period=2025-Q2")
-        wait_for_app(page)
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("Anmelden (Koordinierungsstelle)").click()
-        sidebar.get_by_label("Benutzername").fill("anna")
-        sidebar.get_by_label("Passwort", exact=True).fill(PASSWORD)
-        sidebar.get_by_role("button", name="Anmelden").click()
+        _login(page, url, "anna")
         page.get_by_role("link", name="Daten hochladen").wait_for(timeout=30000)
         page.get_by_role("link", name="Daten hochladen").click()
         wait_for_app(page)
@@ -132,9 +126,73 @@ def test_uploader_loads_a_workbook_through_the_file_chooser(app):
         page.screenshot(path=str(shots / "uebersicht_neu.png"))
         assert watch.page_errors == [] and watch.external_requests == []
 
-    # a viewer's fresh session sees the new quarter at once
+    # a viewer's fresh session does not see the new quarter before a release …
+    with chromium_page() as (page, watch):
+        page.goto(f"{url}/?region=03404&period={NEW_QUARTER}")
+        wait_for_app(page)
+        assert "3. Quartal 2025" not in page.locator('[data-testid="stMain"] h1').first.inner_text()
+
+    # … the uploader releases it on the upload page …
+    with chromium_page(height=1400) as (page, watch):
+        _login(page, url, "anna")
+        page.get_by_role("link", name="Daten hochladen").click()
+        wait_for_app(page)
+        page.get_by_role("tab", name="Veröffentlichen").click()
+        assert "Noch nicht öffentlich: 1 neuer Ladevorgang (Batch 6)" in _main_text(page)
+        page.get_by_text("Die geladenen Zahlen sind geprüft").click()
+        wait_for_app(page)
+        page.get_by_role("button", name="Jetzt veröffentlichen").click()
+        page.get_by_text("Veröffentlichung 2 geschrieben").wait_for(timeout=120000)
+        page.screenshot(path=str(_shots(root) / "veroeffentlicht.png"), full_page=True)
+        assert watch.page_errors == []
+
+    # … and then every visitor sees it
     with chromium_page() as (page, watch):
         page.goto(f"{url}/?region=03404&period={NEW_QUARTER}")
         wait_for_app(page)
         metric = page.locator('[data-testid="stMetric"]').filter(has_text="Schutzplätze").first
         assert "77" in metric.inner_text()
+        assert "Veröffentlichung 2" in page.locator('[data-testid="stSidebar"]').inner_text()
+
+
+def _login(page, url: str, name: str, path: str = "") -> None:
+    page.goto(f"{url}/{path}?region=03404&period=2025-Q2")
+    wait_for_app(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Anmelden (Koordinierungsstelle)").click()
+    sidebar.get_by_label("Benutzername").fill(name)
+    sidebar.get_by_label("Passwort", exact=True).fill(PASSWORD)
+    sidebar.get_by_role("button", name="Anmelden").click()
+    sidebar.get_by_text(f"Angemeldet als {name}").wait_for(timeout=30000)
+    wait_for_app(page)
+
+
+def test_a_login_survives_a_reload_and_a_deep_link_and_ends_with_the_account(app):
+    url, root, _, _ = app
+    accounts_file = root / "accounts.sqlite"
+    os.environ["IK_MONITOR_ACCOUNTS"] = str(accounts_file)
+    try:
+        accounts.add_user("ina", PASSWORD, "intern")
+        with chromium_page() as (page, watch):
+            _login(page, url, "ina")
+            cookies = {c["name"]: c for c in page.context.cookies()}
+            assert cookies["ik_session"]["httpOnly"] and "ina" not in cookies["ik_session"]["value"]
+            page.reload()
+            wait_for_app(page)
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            assert "Angemeldet als ina" in sidebar.inner_text()
+            # a deep link in a fresh tab of the same browser: still signed in, the internal view offered
+            page.goto(f"{url}/polizei?region=03459&period=2025-Q2&mode=internal")
+            wait_for_app(page)
+            assert "Interne Ansicht – nicht zur Veröffentlichung" in sidebar.inner_text()
+            assert "Angemeldet als ina" in sidebar.inner_text()
+            page.screenshot(path=str(_shots(root) / "intern_polizei.png"))
+            # the account is locked: signed out on the next page run, public figures again
+            accounts.lock("ina")
+            page.reload()
+            wait_for_app(page)
+            assert "Angemeldet als ina" not in sidebar.inner_text()
+            assert "Interne Ansicht" not in sidebar.inner_text()
+            assert watch.page_errors == []
+    finally:
+        os.environ.pop("IK_MONITOR_ACCOUNTS", None)

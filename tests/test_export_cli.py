@@ -53,21 +53,23 @@ def test_briefing_by_unambiguous_name(fixture, capsys, tmp_path):
     code, _, err = run(capsys, "briefing", "--region", "Region Hannover", "--period", PERIOD, "-o",
                        tmp_path / "h.pdf")
     assert code == 0, err
-    assert "Region Hannover, Landkreis" in pdf_text(tmp_path / "h.pdf")
+    assert not (tmp_path / "h.pdf").exists()  # the internal version says so in its name …
+    text = pdf_text(tmp_path / "h_INTERN.pdf")
+    assert "Region Hannover, Landkreis" in text and "INTERN – NICHT ZUR VERÖFFENTLICHUNG" in text  # … and inside
 
 
 def test_land_report(fixture, capsys, tmp_path):
     out = tmp_path / "sub" / "land.pdf"
     code, _, err = run(capsys, "land-report", "--land", "03", "--period", PERIOD, "-o", out)
     assert code == 0, err
-    text = pdf_text(out)
+    text = pdf_text(out.with_name("land_INTERN.pdf"))
     assert "Niedersachsen insgesamt" in text and "Wittmund, Landkreis" in text
-    assert "Interne Fassung" in text
+    assert "interne Fassung" in text and text.count("INTERN – NICHT ZUR VERÖFFENTLICHUNG") >= 2  # every page
 
 
 def test_planning_xlsx(fixture, capsys, tmp_path):
     out = tmp_path / "plan.xlsx"
-    code, _, err = run(capsys, "planning", "--land", "03", "--period", PERIOD, "-o", out)
+    code, _, err = run(capsys, "planning", "--land", "03", "--period", PERIOD, "-o", out, "--public")
     assert code == 0, err
     wb = load_workbook(out)
     assert wb.sheetnames[:3] == ["Bedarfsplanung", "Jahresplan", "Methodik"]
@@ -99,7 +101,8 @@ def test_real_command_line(fixture_db, tmp_path):
     out = tmp_path / "plan.xlsx"
     env = {**os.environ, "IK_MONITOR_DB": str(fixture_db)}
     proc = subprocess.run([sys.executable, "-m", "monitor", "planning", "--land", "03", "--period", PERIOD,
-                           "-o", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+                           "-o", str(out), "--public"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=180)
     assert proc.returncode == 0, proc.stderr
     assert "geschrieben" in proc.stdout
     assert load_workbook(io.BytesIO(out.read_bytes()))["Bedarfsplanung"]["A1"].value.startswith("Bedarfsplanung")

@@ -254,7 +254,8 @@ def test_page_refuses_a_macro_file_and_offers_no_load(tmp_path, monkeypatch, ini
     monkeypatch.setenv("IK_MONITOR_ACCOUNTS", str(tmp_path / "accounts.sqlite"))
     accounts.add_user("anna", "quartal-2025-ok", "uploader")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.session_state["auth_local_user"] = {"name": "anna", "since": time.time()}
+    at.session_state["auth_local_user"] = {"name": "anna", "since": time.time(),
+                                           "epoch": accounts.session_epoch("anna")}
     at.run()
     at.switch_page("pages/upload.py")
     at.run()

@@ -264,13 +264,21 @@ def test_as_json_has_exactly_the_agreed_keys(con):
     assert set(data["population"]) == {"total", "female", "reference_date", "basis"}
     assert [i["id"] for i in data["indicators"]] == list(CATALOGUE)
     for item in data["indicators"]:
-        assert set(item) == {"id", "label", "value", "unit", "target", "gap", "source"}
+        assert set(item) == {"id", "label", "value", "flag", "mark", "unit", "target", "gap", "source"}
     by_id = {i["id"]: i for i in data["indicators"]}
     assert by_id["shelter_admissions_women"]["value"] == 2
     assert by_id["shelter_places"]["target"]["needed"] == 89  # 356,194 / 10,000 × 2.5 = 89.05
     assert "Bevölkerung 31.12.2023" in by_id["shelter_places_per_10k"]["source"]
-    public = {i["id"]: i for i in ind.indicators_for(con, "03459", PERIOD).as_json(public=True)["indicators"]}
+    assert by_id["shelter_admissions_women"]["flag"] is None  # the working store hides nothing
+
+
+def test_as_json_of_a_release_carries_flags_and_marks(fixture_db):
+    from monitor.figures import ReleaseFigures
+
+    public = {i["id"]: i for i in ReleaseFigures.latest(fixture_db.with_name("monitor-releases"))
+              .report("03459", PERIOD).as_json()["indicators"]}
     assert public["shelter_admissions_women"]["value"] is None
+    assert public["shelter_admissions_women"]["flag"] == "small" and public["shelter_admissions_women"]["mark"] == "< 3"
     assert public["shelter_places"]["value"] == 5
 
 

@@ -43,7 +43,8 @@ def test_json_output(fixture, capsys):
     code, out, _ = run(capsys, "indicators", "--region", "00", "--period", "2025", "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"region", "region_name", "period", "population", "indicators"}
+    assert set(data) == {"region", "region_name", "period", "population", "indicators", "release", "note"}
+    assert data["release"] is None and data["note"] == "Intern – nicht zur Veröffentlichung"
     assert data["region"] == "00" and data["region_name"] == "Deutschland" and data["period"] == "2025"
     assert data["population"]["total"] == 83_456_045
     assert [i["id"] for i in data["indicators"]] == list(CATALOGUE)
@@ -59,9 +60,21 @@ def test_public_mode_suppresses_small_numbers(fixture, capsys):
     assert "< 3" in admissions
     rate = [line for line in public.splitlines() if line.strip().startswith("Weiterleitungsquote")][0]
     assert " – " in rate
+    assert "Veröffentlichung 1 vom" in public and "Intern – nicht zur Veröffentlichung" in plain
     _, js, _ = run(capsys, "indicators", "--region", "03459", "--period", "2025-Q2", "--public", "--json")
-    values = {i["id"]: i["value"] for i in json.loads(js)["indicators"]}
-    assert values["shelter_admissions_women"] is None and values["police_callouts"] == 8
+    data = json.loads(js)
+    items = {i["id"]: i for i in data["indicators"]}
+    assert data["release"] == 1
+    assert items["shelter_admissions_women"]["value"] is None and items["shelter_admissions_women"]["mark"] == "< 3"
+    # 8 call-outs: the rates on them are withheld, so the count is hidden too (it would give them back)
+    assert items["police_callouts"]["value"] is None and items["police_callouts"]["mark"] == "•"
+    assert items["police_callouts_per_10k"]["mark"] == "–"
+
+
+def test_public_mode_needs_a_release(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("IK_MONITOR_DB", str(tmp_path / "empty.duckdb"))
+    code, _, err = run(capsys, "indicators", "--region", "00", "--period", "2025", "--public")
+    assert code == 1 and "noch keine Veröffentlichung" in err
 
 
 def test_variant(fixture, capsys):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from etl import accounts
 from tests.conftest import ROOT
 from tests.fixture_db import PERIOD
 
@@ -14,22 +16,34 @@ PAGES = ("pages/overview.py", "pages/protection.py", "pages/counselling.py", "pa
          "pages/regions.py", "pages/methodology.py", "pages/reports.py", "pages/planning.py")
 
 
+INTERN = "ina"  # an account with the role "intern": the internal view needs it
+
+
 @pytest.fixture(scope="module")
-def pages_db(demo_fixture_db):
-    old = os.environ.get("IK_MONITOR_DB")
+def pages_db(demo_fixture_db, tmp_path_factory):
+    old = {k: os.environ.get(k) for k in ("IK_MONITOR_DB", "IK_MONITOR_ACCOUNTS")}
     os.environ["IK_MONITOR_DB"] = str(demo_fixture_db)
+    os.environ["IK_MONITOR_ACCOUNTS"] = str(tmp_path_factory.mktemp("accounts") / "accounts.sqlite")
+    accounts.add_user(INTERN, "interne-sicht-2025", "intern")
     yield demo_fixture_db
-    if old is None:
-        os.environ.pop("IK_MONITOR_DB", None)
-    else:
-        os.environ["IK_MONITOR_DB"] = old
+    for key, value in old.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 def run_page(page: str, **params: str) -> AppTest:
-    """Run the entry file with URL parameters, then the page, as a visitor following a link would."""
+    """Run the entry file with URL parameters, then the page, as a visitor following a link would.
+
+    ``mode="internal"`` runs it as a signed-in user with the role "intern" (anyone else gets the public view).
+    """
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
+    if params.get("mode") == "internal":
+        at.session_state["auth_local_user"] = {"name": INTERN, "since": time.time(),
+                                               "epoch": accounts.session_epoch(INTERN)}
     at.run()
     if page != PAGES[0]:
         at.switch_page(page)
@@ -95,8 +109,25 @@ def test_public_mode_suppresses_small_counts(pages_db):
     # 03459 reports 2 admissions of women per quarter: "< 3" in public mode, 2 internally
     public = run_page(PAGES[3], region="03459", period=PERIOD)
     internal = run_page(PAGES[3], region="03459", period=PERIOD, mode="internal")
-    assert "< 3" in texts(public)
-    assert "< 3" not in texts(internal)
+    assert "< 3" in texts(public) and "Veröffentlichung 1" in texts(public)
+    shown = texts(internal).replace("„< 3“", "")  # the footnote may name the mark; no value carries it
+    assert "< 3" not in shown and "Intern" in texts(internal)
+
+
+def test_anonymous_visitors_cannot_reach_the_internal_view(pages_db):
+    # the URL asks for the internal view: ignored with a note, public figures shown
+    at = run_page(PAGES[3], region="03459", period=PERIOD, mode="internal_by_url")
+    forged = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    forged.query_params.update(region="03459", period=PERIOD, mode="internal")
+    forged.session_state["mode"] = "internal"  # a forged session state, as if the widget had been sent
+    forged.run()
+    assert any("nur nach Anmeldung" in c.value for c in forged.sidebar.caption)
+    forged.switch_page(PAGES[3])
+    forged.run()
+    assert not forged.exception
+    for page in (at, forged):
+        assert "< 3" in texts(page) and "Interne Ansicht" not in " ".join(e.value for e in page.sidebar.error)
+    assert not [w for w in forged.sidebar.get("button_group") if "Intern" in str(w.proto)]
 
 
 def test_wave_variant_changes_the_need(pages_db):

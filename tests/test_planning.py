@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from monitor import exports, planning, store
+from monitor.figures import LiveFigures, ReleaseFigures
 from monitor.indicators import UnknownRegion
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_store
 from tests.fixture_db import PERIOD, TODAY
 
 CONVENTION = {
@@ -28,8 +29,7 @@ CONVENTION = {
 
 @pytest.fixture(scope="module")
 def plan(demo_fixture_db):
-    with store.connect(demo_fixture_db) as con:
-        return planning.build_plan(con, "03", PERIOD, today=TODAY)
+    return planning.build_plan(LiveFigures(demo_fixture_db), "03", PERIOD, today=TODAY)
 
 
 def row(plan: planning.Plan, ags: str) -> dict:
@@ -141,16 +141,15 @@ def test_fixture_land_with_convention_targets(plan):
 
 
 def test_a_lands_own_target_overrides_the_convention(demo_fixture_db, tmp_path):
-    path = tmp_path / "own.duckdb"
-    path.write_bytes(demo_fixture_db.read_bytes())
+    path = copy_store(demo_fixture_db, tmp_path / "own.duckdb")
     with store.connect(path, write=True) as con:
         con.execute(
             "INSERT INTO targets (target_id, indicator, variant, denominator, per_population, value, factor, "
             "label_de, source, valid_from, land_ags) VALUES ('ni_places', 'shelter_places', NULL, "
             "'population_total', 10000, 3, 1, '3 Plätze je 10.000', 'Landesaktionsplan NI', DATE '2020-01-01', '03')"
         )
-        own = planning.build_plan(con, "03", PERIOD, today=TODAY)
-        other = planning.build_plan(con, "04", PERIOD, today=TODAY)
+    own = planning.build_plan(LiveFigures(path), "03", PERIOD, today=TODAY)
+    other = planning.build_plan(LiveFigures(path), "04", PERIOD, today=TODAY)
     ys = own.yardsticks["shelter_places"]
     assert ys.own and ys.land_ags == "03" and ys.source == "Landesaktionsplan NI"
     assert row(own, "03404")["places_needed"] == 50  # 165,686 × 3 / 10,000 = 49.7 → 50
@@ -170,8 +169,8 @@ def test_what_if_yardstick_recomputes_without_the_database(plan):
 
 
 def test_only_a_land_can_be_planned(demo_fixture_db):
-    with store.connect(demo_fixture_db) as con, pytest.raises(UnknownRegion, match="kein Land"):
-        planning.build_plan(con, "03404", PERIOD)
+    with pytest.raises(UnknownRegion, match="kein Land"):
+        planning.build_plan(LiveFigures(demo_fixture_db), "03404", PERIOD)
 
 
 def test_rules_state_the_rounding_and_the_deadline(plan):
@@ -260,8 +259,7 @@ def test_planning_page_what_if_changes_the_need(page_db):
 
 
 def planning_total(path) -> dict:
-    with store.connect(path) as con:
-        return planning.build_plan(con, "03", PERIOD).total
+    return planning.build_plan(ReleaseFigures.latest(path.with_name(f"{path.stem}-releases")), "03", PERIOD).total
 
 
 def charts_number(n: int) -> str:

@@ -54,5 +54,6 @@ def test_every_readme_command_runs_as_written(tmp_path):
     done = subprocess.run(["bash", "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     for made in ("demo/vorlage.xlsx", "demo/briefing.pdf", "demo/kachel.png", "demo/laenderbericht.pdf",
-                 "demo/bedarfsplanung.xlsx", "monitor.duckdb"):
+                 "demo/bedarfsplanung.xlsx", "monitor.duckdb", "monitor-releases/release-0001.duckdb",
+                 "public/release-0001.duckdb"):
         assert (project / "data" / made).stat().st_size > 0, made

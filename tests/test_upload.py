@@ -7,7 +7,6 @@ replace, load, jump to the overview, undo.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -22,7 +21,7 @@ from etl import accounts, loader
 from etl import upload as core
 from monitor import config, store
 from monitor.regions import RegionIndex
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_store
 from tests.messy import headers, police, shelter, write_xlsx
 
 PASSWORD = "quartal-2025-ok"
@@ -32,7 +31,7 @@ PASSWORD = "quartal-2025-ok"
 def db(tmp_path, monkeypatch, fixture_db) -> Path:
     """A fresh copy of the fixture database (figures in tests/fixture_db.py), with local accounts beside it."""
     path = tmp_path / "monitor.duckdb"
-    shutil.copyfile(fixture_db, path)
+    copy_store(fixture_db, path)
     monkeypatch.setenv("IK_MONITOR_DB", str(path))
     monkeypatch.setenv("IK_MONITOR_ACCOUNTS", str(tmp_path / "accounts.sqlite"))
     return path
@@ -242,7 +241,7 @@ def logged_in(name: str = "anna", role: str = "uploader") -> AppTest:
     """The app with a local account logged in (the login form itself is tested in test_auth.py)."""
     accounts.add_user(name, PASSWORD, role)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.session_state["auth_local_user"] = {"name": name, "since": time.time()}
+    at.session_state["auth_local_user"] = {"name": name, "since": time.time(), "epoch": accounts.session_epoch(name)}
     at.run()
     at.switch_page("pages/upload.py")
     at.run()
@@ -398,22 +397,25 @@ def test_boundaries_are_a_batch_and_undo_puts_the_earlier_files_back(db, tmp_pat
                  [first, second]) == [("boundaries", "undone", "chefin")] * 2
 
 
-def test_publish_writes_a_consistent_snapshot_without_accounts(db, tmp_path):
+def test_publish_copies_the_latest_release_and_nothing_else(db, tmp_path):
+    """Public instances read a folder of releases: never the working store, never accounts."""
     import duckdb
 
     from etl.cli import main as cli_main
 
     accounts.add_user("anna", PASSWORD, "uploader")
-    out = tmp_path / "public" / "snapshot.duckdb"
-    assert cli_main(["publish", str(out)]) == 0
-    snap = duckdb.connect(str(out), read_only=True)
+    target = tmp_path / "public"
+    assert cli_main(["publish", str(target)]) == 0
+    assert sorted(p.name for p in target.iterdir()) == ["LATEST", "release-0001.duckdb"]
+    assert (target / "LATEST").read_text().strip() == "release-0001.duckdb"
+    snap = duckdb.connect(str(target / "release-0001.duckdb"), read_only=True)
     try:
         tables = {r[0] for r in snap.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        assert {"batches", "shelters_current", "population_current"} <= tables
+        assert "figures" in tables and "release_info" in tables
+        assert not {t for t in tables if t in ("batches", "shelters", "counselling", "police", "population")}
         assert not {t for t in tables if "account" in t or "login" in t}
-        assert snap.execute("SELECT sum(places_women) FROM shelters_current WHERE quarter = '2025-Q2'").fetchall() \
-            == query("SELECT sum(places_women) FROM shelters_current WHERE quarter = '2025-Q2'")
     finally:
         snap.close()
-    assert not list(out.parent.glob(".*.tmp")), "the temporary file was renamed into place"
+    assert not list(target.glob(".*.tmp")), "the temporary file was renamed into place"
+    assert oct((target / "release-0001.duckdb").stat().st_mode & 0o777) == "0o444"
 

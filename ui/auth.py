@@ -3,30 +3,39 @@
 Two ways to log in, chosen by the configuration:
 
 * **OIDC** (``st.login``) when ``secrets.toml`` has an ``[auth]`` section, e.g. a Land's Keycloak or Entra ID.
-  Roles come from lists in ``[roles]``: ``uploader = [...]`` and ``admin = [...]`` hold e-mail addresses or
-  subject ids (``sub``); matching ignores case. Anyone else who logs in is a viewer.
-* **Local accounts** (``etl.accounts``) otherwise: a login form in the sidebar, failed logins throttled.
+  Roles come from lists in ``[roles]``: ``intern = [...]``, ``uploader = [...]`` and ``admin = [...]`` hold
+  e-mail addresses or subject ids (``sub``); matching ignores case. Anyone else who logs in is a viewer.
+* **Local accounts** (``etl.accounts``) otherwise: a login form in the sidebar, failed logins throttled. A login
+  lasts across reloads and deep links: the browser is sent once through ``/api/session`` (``ui.app``), which
+  sets a signed, expiring, HttpOnly cookie; every run checks it and the account again, so removing or locking
+  the account (or a new password) ends every session of it.
 
-Viewers need no login. ``dashboard.py`` registers the upload page only for ``uploader`` (and ``admin``) and
-the admin page only for ``admin``, so for everyone else those pages are neither listed nor reachable by URL;
+Viewers need no login and see only the latest release. ``intern`` (and ``uploader``, ``admin``) may switch to
+the unsuppressed internal view. ``dashboard.py`` registers the upload page only for ``uploader`` (and ``admin``)
+and the admin page only for ``admin``, so for everyone else those pages are neither listed nor reachable by URL;
 the pages call ``require`` as well.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass
 from typing import Iterable, Mapping
+from urllib.parse import quote, urlsplit
 
 import streamlit as st
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from etl import accounts
 
 from .i18n import t
 
-VIEWER, UPLOADER, ADMIN = "viewer", "uploader", "admin"
+VIEWER, INTERN, UPLOADER, ADMIN = "viewer", "intern", "uploader", "admin"
 SESSION_KEY = "auth_local_user"
+COOKIE = "ik_session"
+SESSION_ROUTE, LOGOUT_ROUTE = "/api/session", "/api/logout"
 # a local login lasts at most a working day, then the form asks again
 LOCAL_MAX_AGE_S = float(os.environ.get("IK_MONITOR_LOGIN_MAX_AGE", str(10 * 3600)))
 TRUST_PROXY_ENV = "IK_MONITOR_TRUST_PROXY"
@@ -52,6 +61,11 @@ class User:
         return self.via != "anonymous"
 
     @property
+    def can_see_internal(self) -> bool:
+        """May switch to the internal view (working store, unsuppressed)."""
+        return self.role in (INTERN, UPLOADER, ADMIN)
+
+    @property
     def can_upload(self) -> bool:
         return self.role in (UPLOADER, ADMIN)
 
@@ -60,8 +74,9 @@ class User:
         return self.role == ADMIN
 
     def has(self, role: str) -> bool:
-        """True when the user's role includes ``role`` (admin includes uploader, everyone is a viewer)."""
-        return role == VIEWER or (role == UPLOADER and self.can_upload) or (role == ADMIN and self.is_admin)
+        """True when the user's role includes ``role`` (admin ⊃ uploader ⊃ intern ⊃ viewer)."""
+        return (role == VIEWER or (role == INTERN and self.can_see_internal) or (role == UPLOADER and self.can_upload)
+                or (role == ADMIN and self.is_admin))
 
 
 ANONYMOUS = User("", VIEWER, "anonymous")
@@ -98,7 +113,7 @@ def role_for(identities: Iterable[str | None], roles: Mapping[str, Iterable[str]
     """The highest role whose list in ``roles`` names one of ``identities`` (case-insensitive), else viewer."""
     ids = {str(i).strip().lower() for i in identities if i}
     roles = roles or {}
-    for role in (ADMIN, UPLOADER):
+    for role in (ADMIN, UPLOADER, INTERN):
         listed = {str(x).strip().lower() for x in (roles.get(role) or [])}
         if ids & listed:
             return role
@@ -123,6 +138,13 @@ def current_user() -> User:
     """The user of this session: from ``st.user`` with OIDC, from the local login otherwise."""
     if not login_enabled():
         return ANONYMOUS
+    if st.session_state.pop("_auth_logout", False):
+        _go(f"{LOGOUT_ROUTE}?next={quote(_here(), safe='')}")  # the route deletes the session cookie
+        return ANONYMOUS
+    token = st.session_state.pop("_auth_token", None)
+    if isinstance(token, str):
+        # once through /api/session, which sets the cookie, so that the login survives a reload or a link
+        _go(f"{SESSION_ROUTE}?t={quote(token, safe='')}&next={quote(_here(), safe='')}")
     if oidc_configured():
         if not st.user.is_logged_in:
             return ANONYMOUS
@@ -131,14 +153,36 @@ def current_user() -> User:
         role = role_for((email, sub, info.get("preferred_username")), _secrets_section("roles"))
         return User(str(email or sub or info.get("name") or "oidc"), role, "oidc")
     local = st.session_state.get(SESSION_KEY)
-    if not local or time.time() - local["since"] > LOCAL_MAX_AGE_S:
-        st.session_state.pop(SESSION_KEY, None)
-        return ANONYMOUS
-    account = accounts.get_user(local["name"])  # a removed account or changed role takes effect at once
+    if isinstance(local, dict) and time.time() - local.get("since", 0) <= LOCAL_MAX_AGE_S:
+        # a removed or locked account, a new password or role ends the session at once
+        account = accounts.session_account(local.get("name", ""), local.get("epoch", -1))
+        if account is not None:
+            return User(account.name, account.role, "local")
+    st.session_state.pop(SESSION_KEY, None)
+    account = cookie_account(st.context.cookies.get(COOKIE))
     if account is None:
-        st.session_state.pop(SESSION_KEY, None)
         return ANONYMOUS
     return User(account.name, account.role, "local")
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(accounts.session_secret(), salt="ik-monitor-session")
+
+
+def session_cookie(name: str, epoch: int) -> str:
+    """The signed value of the session cookie for an account at ``epoch``."""
+    return _serializer().dumps({"u": name, "e": epoch})
+
+
+def cookie_account(value: str | None) -> accounts.Account | None:
+    """The account of a valid, unexpired session cookie whose account still stands as it was; else None."""
+    if not value:
+        return None
+    try:
+        data = _serializer().loads(value, max_age=LOCAL_MAX_AGE_S)
+        return accounts.session_account(str(data["u"]), int(data["e"]))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
 
 
 def require(role: str) -> User:
@@ -185,9 +229,24 @@ def _local_form() -> None:
     if not result.ok:
         st.error(result.message)
         return
-    st.session_state[SESSION_KEY] = {"name": result.account.name, "since": time.time()}
-    st.rerun()  # the next run registers the pages of the user's role
+    epoch = accounts.session_epoch(result.account.name) or 0
+    st.session_state[SESSION_KEY] = {"name": result.account.name, "since": time.time(), "epoch": epoch}
+    st.session_state["_auth_token"] = accounts.issue_login_token(result.account)
+    st.rerun()  # the next run registers the pages of the user's role and sets the cookie
+
+
+def _here() -> str:
+    """This page's path and query, for coming back after a round trip through a route."""
+    url = st.context.url or "/"
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _go(path: str) -> None:
+    """Send the browser to ``path`` (a route of ui.app), which comes back to this page."""
+    st.html(f"<script>window.location.replace({json.dumps(path)});</script>", unsafe_allow_javascript=True)
 
 
 def _local_logout() -> None:
     st.session_state.pop(SESSION_KEY, None)
+    st.session_state["_auth_logout"] = True

@@ -69,7 +69,14 @@ def style(dataset_ids: tuple[str, ...], report: RegionReport | None = None, targ
 
 
 def filename(view: View, indicator_id: str, ext: str = "png") -> str:
-    return charts.export_filename(view.ags, catalogue.get(indicator_id).slug, view.period, ext)
+    """``ik-monitor_05913_schutzplaetze_2025-Q2.png``; internal: ``…_INTERN.png``."""
+    return privacy.file_name(charts.export_filename(view.ags, catalogue.get(indicator_id).slug, view.period, ext),
+                             view.public)
+
+
+def internal_marker(view: View) -> str:
+    """The text internal files carry inside ("" in the public view)."""
+    return "" if view.public else pick(privacy.INTERNAL_DE, privacy.INTERNAL_EN)
 
 
 def chart(fig: go.Figure, *, view: View, indicator_id: str, table: pd.DataFrame | None = None,
@@ -78,6 +85,8 @@ def chart(fig: go.Figure, *, view: View, indicator_id: str, table: pd.DataFrame 
     CSV and XLSX of the data, PNG and SVG of the chart rendered on the server."""
     name = filename(view, indicator_id)
     key = key or indicator_id
+    if not view.public:
+        fig = charts.mark_internal(fig, lang())
     st.plotly_chart(fig, key=f"chart_{key}", **charts.streamlit_kwargs(fig, name))
     stem = name.rsplit(".", 1)[0]
     with st.expander(_t("data")):
@@ -85,7 +94,8 @@ def chart(fig: go.Figure, *, view: View, indicator_id: str, table: pd.DataFrame 
             st.dataframe(table, hide_index=True, width="stretch")
         cols = st.columns(4)
         if table is not None:
-            data_downloads(table, stem=stem, title=title or (fig.layout.title.text or ""), key=key, columns=cols[:2])
+            data_downloads(table, stem=stem, title=title or (fig.layout.title.text or ""), key=key, columns=cols[:2],
+                           marker=internal_marker(view))
         # callables: the files are built only when someone clicks, not on every rerun
         cols[2].download_button("PNG", lambda: images.to_png(fig), file_name=f"{stem}.png", mime="image/png",
                                 key=f"png_{key}", on_click="ignore", icon=":material/image:")
@@ -93,26 +103,30 @@ def chart(fig: go.Figure, *, view: View, indicator_id: str, table: pd.DataFrame 
                                 key=f"svg_{key}", on_click="ignore", icon=":material/image:")
 
 
-def data_downloads(table: pd.DataFrame, *, stem: str, title: str, key: str, columns=None) -> None:
-    """The table's CSV (";", UTF-8 with BOM) and XLSX downloads, in two given columns (else a new row)."""
+def data_downloads(table: pd.DataFrame, *, stem: str, title: str, key: str, columns=None, marker: str = "") -> None:
+    """The table's CSV (";", UTF-8 with BOM) and XLSX downloads, in two given columns (else a new row).
+
+    ``marker``: internal files say so inside (a column of the CSV, the title block of the XLSX)."""
     status = data.status()
     plain_title = re.sub(r"<[^>]+>", " ", title).strip()
     stand, is_demo, language = status["stand"], status["is_demo"], lang()
+    rel = status.get("release")
+    source = f"IK-Monitor, Veröffentlichung {rel['number']}" if rel and not marker else "IK-Monitor"
     c1, c2 = columns if columns is not None else st.columns(2)
-    c1.download_button(_t("csv"), lambda: exports.to_csv_bytes(table), file_name=f"{stem}.csv",
+    c1.download_button(_t("csv"), lambda: exports.to_csv_bytes(table, marker=marker), file_name=f"{stem}.csv",
                        mime="text/csv", key=f"csv_{key}", on_click="ignore", icon=":material/download:")
     c2.download_button(
         _t("xlsx"),
-        lambda: exports.to_xlsx_bytes(table, title=plain_title, source="IK-Monitor", stand=stand,
-                                      is_demo=is_demo, language=language),
+        lambda: exports.to_xlsx_bytes(table, title=plain_title, source=source, stand=stand,
+                                      is_demo=is_demo, language=language, note=marker),
         file_name=f"{stem}.xlsx", key=f"xlsx_{key}", on_click="ignore", icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 
 def shown(value: IndicatorValue, view: View) -> privacy.Shown:
-    """A value as the view may show it (public mode suppresses small counts and rates on few events)."""
-    return privacy.display_value(value.id, value.value, value.events, public=view.public)
+    """A value as the view shows it: its mark where the release hid it ("< 3", "•", "–")."""
+    return privacy.display_value(value.id, value.value, value.flag)
 
 
 def label(indicator_id: str) -> str:
@@ -166,10 +180,15 @@ def population_caption(report: RegionReport) -> None:
 
 
 def privacy_note(view: View) -> None:
-    if view.public:
-        note = (privacy.note_small_en() + " " + privacy.note_withheld_en() if lang() == "en"
-                else privacy.note_small_de() + " " + privacy.note_withheld_de())
-        st.caption(note)
+    """Public view: what the marks mean and which release the figures come from; internal: the warning."""
+    status = data.status()
+    rel = status.get("release")
+    if view.public and rel:
+        st.caption(" ".join(privacy.notes(lang(), rel["min_count"], rel["min_events"])))
+    elif not view.public:
+        st.caption(pick(privacy.INTERNAL_DE, privacy.INTERNAL_EN) + pick(
+            ": ungesperrte Zahlen aus dem Arbeitsbestand, auch kleine Fallzahlen.",
+            ": unsuppressed figures from the working store, small counts included."))
 
 
 def trend_frame(ts: pd.DataFrame, ids: list[str] | tuple[str, ...],
@@ -178,15 +197,16 @@ def trend_frame(ts: pd.DataFrame, ids: list[str] | tuple[str, ...],
     and in public mode the mask of values withheld for privacy."""
     frame = ts.set_index("quarter")[list(ids)].astype("float64")
     frame.columns = [label(i) for i in ids]
-    if not view.public:
+    if not any(f"{i}__flag" in ts.columns for i in ids):
         return frame, None
-    masks = pd.DataFrame({label(i): privacy.suppression_mask(ts, i).to_numpy() for i in ids}, index=frame.index)
+    masks = pd.DataFrame({label(i): privacy.marks_of(ts, i).to_numpy() for i in ids}, index=frame.index)
     return frame, masks
 
 
 def public_table(df: pd.DataFrame, ids: list[str], view: View) -> pd.DataFrame:
-    """A table for display and download: in public mode suppressed cells as "< 3" / "–"."""
-    return privacy.apply_public(df, ids, as_text=True) if view.public else df
+    """A table for display and download: hidden cells as "< 3", "•" or "–", no flag columns."""
+    out = privacy.with_marks(df, ids, as_text=True) if any(f"{i}__flag" in df.columns for i in ids) else df
+    return out[[c for c in out.columns if not c.endswith("__flag")]]
 
 
 def period_text(view: View) -> str:
@@ -286,15 +306,13 @@ class PageKit:
     def shown_column(self, frame: pd.DataFrame, ind_id: str) -> pd.Series:
         """A column as the view may show it: in public mode suppressed cells carry their mark ("< 3", "–")."""
         values = pd.to_numeric(frame[ind_id], errors="coerce").round(catalogue.get(ind_id).decimals).astype(object)
-        if self.view.public:
-            mask = privacy.suppression_mask(frame, ind_id)
-            mark = privacy.small_label() if catalogue.get(ind_id).events is None else privacy.WITHHELD
-            values = values.where(~mask, mark)
+        marks = privacy.marks_of(frame, ind_id)
+        values = values.where(marks == "", marks)
         return values.where(values.notna(), None)
 
-    def shown_cell(self, ind_id: str, value, events=None):
-        """One value for a chart or table: the number, its privacy mark ("< 3", "–"), or None (not reported)."""
-        s = privacy.display_value(ind_id, value, events, public=self.view.public)
+    def shown_cell(self, ind_id: str, value, flag=None):
+        """One value for a chart or table: the number, its privacy mark ("< 3", "•", "–"), or None (not reported)."""
+        s = privacy.display_value(ind_id, value, flag)
         if s.suppressed:
             return s.display
         return None if s.value is None else round(s.value, catalogue.get(ind_id).decimals)

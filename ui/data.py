@@ -1,7 +1,10 @@
-"""Cached access to the store for the app.
+"""Cached access to the figures for the app: the latest release in public mode, the working store internally.
 
-Every cached function takes the store's data version as its first argument, so a load or undo (from the
-CLI or the upload page) changes the key and every session sees the new figures on its next run.
+Which source a call reads is decided by the view in force (``st.session_state["view"].public``, set by
+``dashboard.py`` from the user's role, never from the URL alone) or by ``public=``; without a view the public
+release is read. Cached functions take the source's version as their first argument: a new release, or a load
+or undo in the working store (its snapshot is replaced), changes the key, and every session sees the new
+figures on its next run.
 """
 
 from __future__ import annotations
@@ -9,104 +12,108 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import indicators, store
-from monitor.datasets import DATASETS
+from monitor import release, store
+from monitor.figures import Figures, LiveFigures, NoRelease, ReleaseFigures
 from monitor.periods import Period
 from monitor.regions import RegionIndex
 
+__all__ = ["NoRelease", "figures", "version", "regions", "status", "periods", "report", "table", "series",
+           "targets", "is_public"]
 
-def version() -> tuple:
-    return store.data_version()
+
+def is_public(public: bool | None = None) -> bool:
+    """The mode of this call: ``public`` if given, else the view's; public when in doubt."""
+    if public is not None:
+        return public
+    view = st.session_state.get("view")
+    return True if view is None else bool(view.public)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _regions(data_version: tuple) -> RegionIndex:
-    with store.connect() as con:
-        return RegionIndex.from_db(con)
+def _release(path: str) -> ReleaseFigures:
+    return ReleaseFigures(path)
 
 
-def regions() -> RegionIndex:
-    return _regions(version())
+def figures(public: bool | None = None) -> Figures:
+    """The source of this call's figures (raises ``NoRelease`` in public mode before the first release)."""
+    if is_public(public):
+        path = release.latest_path()
+        if path is None:
+            raise NoRelease("Es gibt noch keine Veröffentlichung.")
+        return _release(str(path))
+    return LiveFigures()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _status(data_version: tuple) -> dict:
-    with store.connect() as con:
-        return indicators.data_status(con)
+def version(public: bool | None = None) -> tuple:
+    """A fingerprint of the source: the release file, or the working store's snapshot."""
+    if is_public(public):
+        path = release.latest_path()
+        return ("release", str(path) if path else None)
+    return ("store", *store.data_version())
 
 
-def status() -> dict:
-    """Latest quarter per dataset, "Stand", demo flag (see monitor.indicators.data_status)."""
-    return _status(version())
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _regions(key: tuple) -> RegionIndex:
+    return figures(key[0] == "release").regions()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _periods(data_version: tuple) -> list[str]:
-    with store.connect() as con:
-        quarters = sorted(
-            {q for ds in DATASETS.values()
-             for (q,) in con.execute(f"SELECT DISTINCT quarter FROM {ds.table}_current").fetchall()},
-            reverse=True,
-        )
-    return period_choices(quarters)
+def regions(public: bool | None = None) -> RegionIndex:
+    return _regions(version(public))
 
 
-def period_choices(quarters: list[str]) -> list[str]:
-    """Quarters newest first, each complete year (all four quarters present) right after its Q1."""
-    present = set(quarters)
-    out = []
-    for q in sorted(present, reverse=True):
-        out.append(q)
-        year = q[:4]
-        if q.endswith("Q1") and all(f"{year}-Q{i}" in present for i in range(1, 5)):
-            out.append(year)
-    return out
+@st.cache_data(show_spinner=False, max_entries=8)
+def _status(key: tuple) -> dict:
+    return figures(key[0] == "release").status()
 
 
-def periods() -> list[str]:
-    return _periods(version())
+def status(public: bool | None = None) -> dict:
+    """Latest quarter per dataset, "Stand", demo flag, and the release (see ``Figures.status``)."""
+    return _status(version(public))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _report(data_version: tuple, ags: str, period: str, variant: str) -> indicators.RegionReport:
-    with store.connect() as con:
-        return indicators.indicators_for(con, ags, period, variant=variant)
+@st.cache_data(show_spinner=False, max_entries=8)
+def _periods(key: tuple) -> list[str]:
+    return figures(key[0] == "release").periods()
 
 
-def report(ags: str, period: Period | str, variant: str) -> indicators.RegionReport:
-    return _report(version(), ags, str(period), variant)
+def periods(public: bool | None = None) -> list[str]:
+    return _periods(version(public))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _table(data_version: tuple, level: str, period: str, land: str | None, variant: str) -> pd.DataFrame:
-    with store.connect() as con:
-        return indicators.indicators_table(con, level, period, land=land, variant=variant)
+@st.cache_data(show_spinner=False, max_entries=512)
+def _report(key: tuple, ags: str, period: str, variant: str):
+    return figures(key[0] == "release").report(ags, period, variant)
 
 
-def table(level: str, period: Period | str, *, land: str | None = None, variant: str = "DE") -> pd.DataFrame:
-    return _table(version(), level, str(period), land, variant)
+def report(ags: str, period: Period | str, variant: str, *, public: bool | None = None):
+    return _report(version(public), ags, str(period), variant)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _series(data_version: tuple, ags: str, ids: tuple[str, ...], variant: str) -> pd.DataFrame:
-    with store.connect() as con:
-        return indicators.time_series(con, ags, list(ids), variant=variant)
+@st.cache_data(show_spinner=False, max_entries=128)
+def _table(key: tuple, level: str, period: str, land: str | None, variant: str) -> pd.DataFrame:
+    return figures(key[0] == "release").table(level, period, land=land, variant=variant)
 
 
-def series(ags: str, ids: list[str] | tuple[str, ...], variant: str = "DE") -> pd.DataFrame:
-    return _series(version(), ags, tuple(ids), variant)
+def table(level: str, period: Period | str, *, land: str | None = None, variant: str = "DE",
+          public: bool | None = None) -> pd.DataFrame:
+    return _table(version(public), level, str(period), land, variant)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _targets(data_version: tuple) -> pd.DataFrame:
-    with store.connect() as con:
-        return con.execute(
-            "SELECT target_id, indicator, variant, denominator, per_population, value, factor, unit_de, unit_en, "
-            "label_de, label_en, source, valid_from, land_ags, batch_id FROM targets_current "
-            "ORDER BY indicator, land_ags NULLS FIRST, variant NULLS FIRST, valid_from"
-        ).df()
+@st.cache_data(show_spinner=False, max_entries=512)
+def _series(key: tuple, ags: str, ids: tuple[str, ...], variant: str) -> pd.DataFrame:
+    return figures(key[0] == "release").series(ags, ids, variant=variant)
 
 
-def targets() -> pd.DataFrame:
-    """The targets in force (``targets_current``): one row per target, Land overrides and later versions included."""
-    return _targets(version())
+def series(ags: str, ids: list[str] | tuple[str, ...], variant: str = "DE", *,
+           public: bool | None = None) -> pd.DataFrame:
+    return _series(version(public), ags, tuple(ids), variant)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _targets(key: tuple) -> pd.DataFrame:
+    return figures(key[0] == "release").targets()
+
+
+def targets(public: bool | None = None) -> pd.DataFrame:
+    """The targets in force: one row per target, Land overrides and later versions included."""
+    return _targets(version(public))

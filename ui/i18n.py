@@ -33,11 +33,27 @@ TEXTS: dict[str, dict[str, str]] = {
     "sidebar.mode.public": {"de": "Öffentlich", "en": "Public"},
     "sidebar.mode.internal": {"de": "Intern", "en": "Internal"},
     "sidebar.mode.help": {
-        "de": "Öffentlich: kleine Fallzahlen (unter {min_count}) werden als „< {min_count}“ gezeigt, "
-              "Quoten auf weniger als {min_events} Ereignissen zurückgehalten.",
-        "en": "Public: counts below {min_count} show as “< {min_count}”, rates resting on fewer than "
-              "{min_events} events are withheld.",
+        "de": "Öffentlich: die Zahlen der neuesten Veröffentlichung – kleine Fallzahlen (unter {min_count}) und "
+              "alles, woraus sie sich errechnen ließen, sind gesperrt. Intern: der Arbeitsbestand, ungesperrt, "
+              "nicht zur Veröffentlichung.",
+        "en": "Public: the figures of the latest release – counts below {min_count} and everything they could be "
+              "worked out from are suppressed. Internal: the working store, unsuppressed, not for publication.",
     },
+    "sidebar.mode.denied": {
+        "de": "Die interne Ansicht gibt es nur nach Anmeldung mit einer internen Rolle; gezeigt werden die "
+              "öffentlichen Zahlen.",
+        "en": "The internal view needs a login with an internal role; the public figures are shown.",
+    },
+    "status.no_release": {
+        "de": "Es gibt noch keine Veröffentlichung: öffentliche Zahlen erscheinen erst, wenn die "
+              "Koordinierungsstelle veröffentlicht (Seite „Daten hochladen“ oder `python -m etl release`).",
+        "en": "Nothing has been released yet: public figures appear once the coordination office makes a release "
+              "(page 'Upload data' or `python -m etl release`).",
+    },
+    "status.release": {"de": "Veröffentlichung {number} vom {date}", "en": "Release {number} of {date}"},
+    "status.internal": {"de": "Interne Ansicht – nicht zur Veröffentlichung",
+                        "en": "Internal view – not for publication"},
+    "role.intern": {"de": "Intern", "en": "internal"},
     "sidebar.language": {"de": "Sprache", "en": "Language"},
     "sidebar.variant": {"de": "Zählweise Schutzplätze", "en": "Counting shelter places"},
     "sidebar.variant.de": {"de": "2,5 Plätze je Familienplatz (DE)", "en": "2.5 places per family place (DE)"},

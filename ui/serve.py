@@ -1,4 +1,4 @@
-"""Start the Streamlit server for dashboard.py: ``python -m ui.serve [streamlit run options]``.
+"""Start the server: ``python -m ui.serve [streamlit run options]`` serves ``ui/app.py`` (dashboard + routes).
 
 The app routes with ``st.navigation``. Streamlit still treats a ``pages/`` folder beside the entry file as
 an old-style multipage app until the first script run has called ``st.navigation``, so the first visitor
@@ -14,12 +14,12 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-ENTRY = Path(__file__).resolve().parent.parent / "dashboard.py"
+APP = Path(__file__).resolve().parent / "app.py"
 
 
 def main(argv: list[str]) -> int:
     PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(ENTRY), *argv]
+    sys.argv = ["streamlit", "run", str(APP), *argv]
     return cli.main()
 
 

@@ -1,7 +1,9 @@
 """The view a user has chosen — region, period, public/internal mode, language, counting variant.
 
 Every choice is a sidebar widget bound to a URL query parameter, so a link such as
-``?region=05913&period=2025-Q2`` reproduces the view.
+``?region=05913&period=2025-Q2`` reproduces the view. The internal mode is the one exception to "the URL
+decides": only a signed-in user with an internal role gets it (``requested_public``); for anyone else
+``mode=internal`` is ignored with a short note, whatever the URL or the session state says.
 """
 
 from __future__ import annotations
@@ -66,17 +68,37 @@ def _from_url(key: str, options: list, default) -> None:
         st.session_state[key] = default
 
 
-def sidebar(index: RegionIndex, periods: list[str]) -> View:
-    """Draw the sidebar choices, keep them in the URL and return the view they define."""
+def requested_public(can_internal: bool, *, has_release: bool = True) -> bool:
+    """Whether this run shows public figures: always, unless the user may see internal ones and chose to.
+
+    Before the first release there are no public figures: a user who may see internal ones starts there.
+    """
+    if not can_internal:
+        return True
+    wanted = st.session_state.get("mode") or st.query_params.get("mode")
+    if wanted is None and not has_release:
+        st.session_state["mode"] = wanted = "internal"
+    return wanted != "internal"
+
+
+def sidebar(index: RegionIndex, periods: list[str], *, can_internal: bool = False) -> View:
+    """Draw the sidebar choices, keep them in the URL and return the view they define.
+
+    ``can_internal``: the user's role allows the internal view; without it there is no mode choice, and a
+    ``mode=internal`` in the URL is dropped with a note.
+    """
     choices = {
         "lang": (list(LANGUAGES), "de"),
         "region": (region_options(index), GERMANY),
         "period": (periods, periods[0] if periods else None),
-        "mode": (["public", "internal"], "public"),
+        "mode": (["public", "internal"] if can_internal else ["public"], "public"),
         "variant": (list(VARIANTS), VARIANTS[0]),
     }
+    denied = not can_internal and st.query_params.get("mode") == "internal"
     for key, (options, default) in choices.items():
         _from_url(key, options, default)
+    if not can_internal:
+        st.session_state["mode"] = "public"
     with st.sidebar:
         language = st.segmented_control(
             t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", required=True,
@@ -90,11 +112,15 @@ def sidebar(index: RegionIndex, periods: list[str]) -> View:
             t("sidebar.period", language), periods, key="period", format_func=lambda p: period_label(p, language),
             disabled=not periods,
         )
-        st.segmented_control(
-            t("sidebar.mode", language), ["public", "internal"], key="mode", required=True,
-            format_func=lambda m: t(f"sidebar.mode.{m}", language),
-            help=t("sidebar.mode.help", language, min_count=config.MIN_COUNT, min_events=config.MIN_RATE_EVENTS),
-        )
+        if can_internal:
+            st.segmented_control(
+                t("sidebar.mode", language), ["public", "internal"], key="mode", required=True,
+                format_func=lambda m: t(f"sidebar.mode.{m}", language),
+                help=t("sidebar.mode.help", language, min_count=config.MIN_COUNT,
+                       min_events=config.MIN_RATE_EVENTS),
+            )
+        elif denied:
+            st.caption(t("sidebar.mode.denied", language))
         st.selectbox(
             t("sidebar.variant", language), VARIANTS, key="variant",
             format_func=lambda v: t(f"sidebar.variant.{'de' if v == 'DE' else 'wave'}", language),
@@ -108,7 +134,7 @@ def sidebar(index: RegionIndex, periods: list[str]) -> View:
     return View(
         region=index.get(state["region"]) or index.get(GERMANY),
         period=Period.parse(state["period"]) if state["period"] else None,
-        public=state["mode"] != "internal",
+        public=not (can_internal and state["mode"] == "internal"),
         variant=state["variant"],
         lang=state["lang"],
     )

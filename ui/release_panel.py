@@ -1,0 +1,95 @@
+"""The "Veröffentlichen" tab of the upload page: what is public now, what changed since, and the release button.
+
+Loads and undos change only the working store; the public sees a load once a release includes it. The release
+itself is ``monitor.release.build`` (the same as ``python -m etl release``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from monitor import disclosure, release, store
+from monitor.catalogue import CATALOGUE
+from monitor.figures import ReleaseFigures
+
+from . import data
+
+
+def _active_batches() -> list[int]:
+    with store.connect() as con:
+        return [b for (b,) in con.execute(
+            "SELECT batch_id FROM batches WHERE status = 'active' ORDER BY batch_id").fetchall()]
+
+
+def _release(user_name: str, note: str) -> None:
+    try:
+        with st.spinner("Die Zahlen werden berechnet und die Geheimhaltung über alle Tabellen geprüft …"):
+            result = release.build(author=user_name, note=note)
+    except (release.NothingToRelease, disclosure.DisclosureError, store.StoreBusy) as exc:
+        st.session_state["_release_flash"] = ("error", str(exc))
+        return
+    st.session_state["_release_flash"] = ("success", result["message"])
+    st.session_state["release_note"] = ""
+
+
+def draw(user_name: str) -> None:
+    """The tab's content for the signed-in uploader ``user_name``."""
+    flash = st.session_state.pop("_release_flash", None)
+    if flash:
+        getattr(st, flash[0])(flash[1])
+    latest = release.latest_path()
+    active = _active_batches()
+    if latest is None:
+        st.info("Noch keine Veröffentlichung: öffentlich ist bisher nichts.", icon=":material/public_off:")
+        pending = bool(active)
+    else:
+        figures = data.figures(public=True)
+        info = figures.info
+        released = set(info.get("batches") or [])
+        added, removed = sorted(set(active) - released), sorted(released - set(active))
+        pending = bool(added or removed)
+        st.markdown(f"**Öffentlich:** Veröffentlichung {figures.number} vom {info['created_at']:%d.%m.%Y, %H:%M} Uhr "
+                    f"durch {info['author']}" + (f" – „{info['note']}“" if info.get("note") else "") + ".")
+        if pending:
+            parts = []
+            if added:
+                what = "neuer Ladevorgang" if len(added) == 1 else "neue Ladevorgänge"
+                parts.append(f"{len(added)} {what} (Batch {', '.join(map(str, added[:10]))}"
+                             f"{' …' if len(added) > 10 else ''})")
+            if removed:
+                what = "rückgängig gemachter" if len(removed) == 1 else "rückgängig gemachte"
+                parts.append(f"{len(removed)} {what} (Batch {', '.join(map(str, removed[:10]))})")
+            st.warning("Noch nicht öffentlich: " + " und ".join(parts) + ".", icon=":material/pending:")
+        else:
+            st.success("Die Veröffentlichung enthält den aktuellen Arbeitsbestand.", icon=":material/check:")
+        _loss(figures)
+    st.markdown(
+        "Eine Veröffentlichung berechnet alle Kennzahlen für alle Kreise, Länder und Deutschland, Quartale und "
+        "Jahre, und sperrt kleine Fallzahlen sowie alles, woraus sie sich errechnen ließen. Erst dann sehen "
+        "Öffentlichkeit, Downloads und Berichte die neuen Zahlen. Das dauert etwa eine halbe Minute.")
+    st.text_input("Notiz zur Veröffentlichung", key="release_note", max_chars=300,
+                  placeholder="z. B. Quartal 3/2026, Korrektur Kreis Unna")
+    confirmed = st.checkbox("Die geladenen Zahlen sind geprüft und dürfen veröffentlicht werden.",
+                            key="release_confirm")
+    st.button("Jetzt veröffentlichen", key="release_button", type="primary", icon=":material/publish:",
+              disabled=not (confirmed and (pending or latest is None) and active),
+              on_click=_release, args=(user_name, st.session_state.get("release_note", "")))
+
+
+def _loss(figures: ReleaseFigures) -> None:
+    """The information loss of the public release: hidden cells per indicator."""
+    try:
+        loss = figures._cursor().execute(
+            "SELECT indicator, sum(cells) AS cells, sum(primary) AS p, sum(secondary) AS s FROM loss "
+            "GROUP BY indicator").df()
+    except Exception:  # a release file without the table: nothing to show
+        return
+    loss["Kennzahl"] = [CATALOGUE[i].label_de for i in loss["indicator"]]
+    table = pd.DataFrame({
+        "Kennzahl": loss["Kennzahl"], "Werte": loss["cells"].astype(int),
+        "kleine Zahlen (< 3)": loss["p"].astype(int), "zu ihrem Schutz gesperrt": loss["s"].astype(int),
+        "gesperrt in %": ((loss["p"] + loss["s"]) / loss["cells"] * 100).round(1),
+    })
+    with st.expander("Was diese Veröffentlichung sperrt (Informationsverlust)"):
+        st.dataframe(table, hide_index=True, width="stretch")
