@@ -489,9 +489,9 @@ def _undo(con, batch_id: int, *, user: str) -> UndoOutcome:
     )
     if kind == "regions":
         # the region list in force is derived from the active batches; the caller's rollback undoes a refusal
-        from .regions import check_undo, rebuild_regions
+        from .regions import check_undo
 
-        rebuild_regions(con)
+        store.rebuild_regions(con)
         reason = check_undo(con, batch_id)
         if reason:
             raise UndoRefused(reason)

@@ -17,8 +17,8 @@ Two kinds of file are read (CSV in UTF-8, UTF-16 or cp1252 with ``;`` or ``,``, 
 
 ``plan_regions`` says what a file would change (the preview, ``--dry-run``); ``load_regions`` writes it as a
 batch of kind ``regions`` in one transaction: the new region versions (``region_versions``) and changes
-(``region_changes``), after which ``regions`` is rebuilt from the versions of the active batches. Undoing the
-batch (``etl.loader.undo``) rebuilds ``regions`` without it.
+(``region_changes``), after which ``regions`` is rebuilt from the versions of the active batches
+(``store.rebuild_regions``). Undoing the batch (``etl.loader.undo``) rebuilds ``regions`` without it.
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ def plan_regions(path: Path | str, regions: RegionIndex) -> RegionPlan:
         header_at, kind, index = _header(records)
         if kind == "changes":
             plan.recognised = "eine Tabelle der Gebietsänderungen"
-            _plan_changes(plan, records[header_at + 1:], index, sheet, regions)
+            written = {c: as_text(records[header_at][1][j]) for c, j in index.items()}
+            _plan_changes(plan, records[header_at + 1:], index, written, sheet, regions)
             return plan
         if kind == "list":
             plan.recognised = "eine Regionenliste im Format von regions.csv"
@@ -139,27 +140,12 @@ def load_regions(path: Path | str, *, user: str, db_path: Path | str | None = No
     return _result(plan, LOADED, batch_id)
 
 
-def rebuild_regions(con: duckdb.DuckDBPyConnection) -> None:
-    """Make ``regions`` the newest version of each region among the shipped list and the active batches.
-
-    The caller holds the transaction (a load or an undo).
-    """
-    con.execute("DELETE FROM regions")
-    con.execute("""
-        INSERT INTO regions
-        SELECT ags, level, name, short_name, region_type, land_ags, valid_from, valid_to
-        FROM (SELECT v.*, row_number() OVER (PARTITION BY v.ags, v.level ORDER BY v.batch_id DESC NULLS LAST) AS n
-              FROM region_versions v LEFT JOIN batches b USING (batch_id)
-              WHERE v.batch_id IS NULL OR b.status = 'active')
-        WHERE n = 1""")
-
-
 def check_undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
     """Why undoing regions batch ``batch_id`` would leave an inconsistent state (German), or None.
 
     Regions batches are undone newest first; and no data in force may name a Kreis the undo takes away, or
-    report for a quarter in which the Kreis would no longer exist. Call after ``rebuild_regions`` inside the
-    undo's transaction.
+    report for a quarter in which the Kreis would no longer exist. Call after ``store.rebuild_regions`` inside
+    the undo's transaction.
     """
     later = con.execute(
         "SELECT max(batch_id) FROM batches WHERE kind = ? AND status = 'active' AND batch_id > ?",
@@ -276,9 +262,9 @@ def _short(name: str) -> str:
 
 # --- change tables -------------------------------------------------------------------------------------------
 
-def _plan_changes(plan: RegionPlan, rows: list[tuple[int, list]], index: dict[str, int], sheet: str | None,
-                  regions: RegionIndex) -> None:
-    headers = {c: c for c in index}
+def _plan_changes(plan: RegionPlan, rows: list[tuple[int, list]], index: dict[str, int], headers: dict[str, str],
+                  sheet: str | None, regions: RegionIndex) -> None:
+    """New changes and region versions from the rows of a change table; ``headers``: column → as written."""
     known = {(c.change_date, c.from_ags, c.to_ags, c.municipality) for c in regions.changes}
     # region rows as they will be after the earlier rows of this file: a file may create a Kreis and use it
     state: dict[str, Region] = {r.ags: r for r in regions.regions if r.level == "kreis"}
@@ -321,7 +307,7 @@ def _plan_changes(plan: RegionPlan, rows: list[tuple[int, list]], index: dict[st
             name = _clean_name(_text(row, index, "from_name"))
             if not name:
                 plan.errors.append(problem("region-name-missing", row=line, sheet=sheet, ags=from_ags,
-                                           column_name=_name_column(index, "from_name")))
+                                           column_name=_name_column(headers, "from_name")))
                 continue
             # a Kreis from before the monitor's list: known from now on, until the day before the change
             old = Region(from_ags, "kreis", name, _short(name), _region_type(name), from_ags[:2], None,
@@ -343,7 +329,7 @@ def _plan_changes(plan: RegionPlan, rows: list[tuple[int, list]], index: dict[st
             name = _clean_name(_text(row, index, "to_name"))
             if not name:
                 plan.errors.append(problem("region-name-missing", row=line, sheet=sheet, ags=to_ags,
-                                           column_name=_name_column(index, "to_name")))
+                                           column_name=_name_column(headers, "to_name")))
                 continue
             new = Region(to_ags, "kreis", name, _short(name), _region_type(name), to_ags[:2], when, None)
             plan.versions.append(new)
@@ -370,8 +356,8 @@ def _plan_changes(plan: RegionPlan, rows: list[tuple[int, list]], index: dict[st
         known.add((when, from_ags, to_ags, municipality))
 
 
-def _name_column(index: dict[str, int], column: str) -> str:
-    return column if column in index else f"{column} (fehlt in der Datei)"
+def _name_column(headers: dict[str, str], column: str) -> str:
+    return f"„{headers[column]}“" if column in headers else f"„{column}“ (fehlt in der Datei)"
 
 
 def _validity(region: Region) -> str:
@@ -470,7 +456,7 @@ def _insert(con: duckdb.DuckDBPyConnection, plan: RegionPlan, path: Path, user: 
             con.execute("INSERT INTO region_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [c.change_date, c.kind, c.from_ags, c.to_ags, c.municipality, c.population_share,
                          c.description_de, c.source, batch_id])
-        rebuild_regions(con)
+        store.rebuild_regions(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

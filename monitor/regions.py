@@ -95,10 +95,13 @@ class RegionIndex:
             "SELECT ags, level, name, short_name, region_type, land_ags, valid_from, valid_to "
             "FROM regions ORDER BY ags"
         ).fetchall()
-        changes = con.execute(
-            "SELECT change_date, kind, from_ags, to_ags, municipality, population_share, description_de, source "
-            "FROM region_changes_current ORDER BY change_date, from_ags, to_ags"
-        ).fetchall()
+        try:
+            changes = con.execute(
+                "SELECT change_date, kind, from_ags, to_ags, municipality, population_share, description_de, "
+                "source FROM region_changes_current ORDER BY change_date, from_ags, to_ags"
+            ).fetchall()
+        except duckdb.CatalogException:  # a store initialised before territorial changes were kept
+            changes = []
         return cls([Region(*r) for r in rows], [RegionChange(*c) for c in changes])
 
     def get(self, ags: str) -> Region | None:

@@ -332,19 +332,7 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
         # all columns as text: AGS keep their leading zeros; the casts below say what each column is
         return f"read_csv('{(ref / name).as_posix()}', header = true, all_varchar = true)"
 
-    con.execute(f"""
-        INSERT INTO region_versions
-        SELECT ags, level, name, short_name, region_type, land_ags,
-               nullif(valid_from, '')::DATE, nullif(valid_to, '')::DATE, NULL
-        FROM {csv_('regions.csv')}""")
-    con.execute("""
-        INSERT INTO regions
-        SELECT ags, level, name, short_name, region_type, land_ags, valid_from, valid_to FROM region_versions""")
-    con.execute(f"""
-        INSERT INTO region_changes
-        SELECT change_date::DATE, kind, from_ags, to_ags, nullif(municipality, ''),
-               nullif(population_share, '')::DOUBLE, description_de, source, NULL
-        FROM {csv_('region_changes.csv')}""")
+    rebuild_regions(con)
     for name in ("laender_population_2023-12-31.csv", "kreise_population_2023-12-31.csv"):
         con.execute(f"""
             INSERT INTO population
@@ -357,6 +345,37 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
                factor::DOUBLE, unit_de, unit_en, label_de, label_en, source, valid_from::DATE,
                nullif(land_ags, ''), NULL
         FROM {csv_('targets.csv')}""")
+
+
+def rebuild_regions(con: duckdb.DuckDBPyConnection) -> None:
+    """Make ``regions`` the newest version of each region among the shipped list and the active batches.
+
+    Called at initialisation and by every load and undo of a ``regions`` batch (inside its transaction). The
+    shipped list and changes are added where missing, so a store initialised before ``region_versions``
+    existed is brought up to date by running ``SCHEMA`` and this (its ``regions`` then has Hanau and Eisenach).
+    """
+    ref = config.REFERENCE_DIR.as_posix()
+    if not con.execute("SELECT count(*) FROM region_versions WHERE batch_id IS NULL").fetchall()[0][0]:
+        con.execute(f"""
+            INSERT INTO region_versions
+            SELECT ags, level, name, short_name, region_type, land_ags,
+                   nullif(valid_from, '')::DATE, nullif(valid_to, '')::DATE, NULL
+            FROM read_csv('{ref}/regions.csv', header = true, all_varchar = true)""")
+    if not con.execute("SELECT count(*) FROM region_changes WHERE batch_id IS NULL").fetchall()[0][0]:
+        con.execute(f"""
+            INSERT INTO region_changes
+            SELECT change_date::DATE, kind, from_ags, to_ags, nullif(municipality, ''),
+                   nullif(population_share, '')::DOUBLE, description_de, source, NULL
+            FROM read_csv('{ref}/region_changes.csv', header = true, all_varchar = true)""")
+    # the newest version of an active batch wins; the shipped rows have no batch
+    con.execute("DELETE FROM regions")
+    con.execute("""
+        INSERT INTO regions
+        SELECT ags, level, name, short_name, region_type, land_ags, valid_from, valid_to
+        FROM (SELECT v.*, row_number() OVER (PARTITION BY v.ags, v.level ORDER BY v.batch_id DESC NULLS LAST) AS n
+              FROM region_versions v LEFT JOIN batches b USING (batch_id)
+              WHERE v.batch_id IS NULL OR b.status = 'active')
+        WHERE n = 1""")
 
 
 def data_version(path: Path | str | None = None) -> tuple:

@@ -125,6 +125,26 @@ def test_territories_tell_which_population_vintages_fit(initialised_db):
     assert count == 402
 
 
+def test_a_store_from_before_the_region_history_still_works_and_can_be_brought_up_to_date(initialised_copy):
+    """An old store has only ``regions`` (400 Kreise). It reads without changes; running SCHEMA and
+    ``store.rebuild_regions`` (what an upgrade step does) adds the shipped versions, changes, Hanau and Eisenach."""
+    import duckdb
+
+    con = duckdb.connect(str(initialised_copy))
+    con.execute("DROP VIEW region_territories; DROP VIEW region_changes_current")
+    con.execute("DROP TABLE region_changes; DROP TABLE region_versions")
+    con.execute("DELETE FROM regions WHERE ags IN ('06415', '16056')")
+    old = RegionIndex.from_db(con)
+    assert old.changes == [] and old.get("06415") is None and len(old.kreise()) == 400
+    con.execute(store.SCHEMA)
+    store.rebuild_regions(con)
+    new = RegionIndex.from_db(con)
+    assert len(new.kreise()) == 402 and len(new.changes) == 2
+    store.rebuild_regions(con)  # idempotent
+    assert con.execute("SELECT count(*) FROM region_versions").fetchall()[0][0] == 419  # 1 + 16 + 402
+    con.close()
+
+
 # --- validation by quarter -----------------------------------------------------------------------------------
 
 def test_a_2026_police_file_with_hanau_loads(initialised_copy, tmp_path):
