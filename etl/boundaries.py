@@ -19,6 +19,7 @@ import tempfile
 import urllib.request
 import zipfile
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -114,10 +115,10 @@ def _import(source: Path, out: Path, year: int, *, label: str, product: str) -> 
         warnings.append("Ländergrenzen aus den Kreisgrenzen zusammengesetzt.")
     for feats in features.values():
         _check_bounds(feats, label)
-    expected = _reference_count("kreis")
-    if "kreis" in features and expected and len(features["kreis"]) != expected:
-        warnings.append(f"{len(features['kreis'])} Kreise in den Grenzen, {expected} in der Regionsliste "
-                        "(anderer Gebietsstand?).")
+    if "kreis" in features:
+        warning = _territory_warning({props["ags"] for props, _geometry in features["kreis"]})
+        if warning:
+            warnings.append(warning)
     if len(features["land"]) != 16:
         warnings.append(f"{len(features['land'])} statt 16 Länder in den Grenzen.")
 
@@ -405,8 +406,20 @@ def _reference_names() -> dict[str, str]:
     return {r["ags"]: r["short_name"] or r["name"] for r in _reference_rows() if r["level"] == "land"}
 
 
-def _reference_count(level: str) -> int:
-    return sum(1 for r in _reference_rows() if r["level"] == level and not r.get("valid_to"))
+def _territory_warning(ags: set[str]) -> str:
+    """"" when the boundaries' Kreise are those of one territorial status of the region list (the 400 Kreise
+    before Hanau became kreisfrei are as right as the 401 since), else a German warning."""
+    kreise = [r for r in _reference_rows() if r["level"] == "kreis"]
+    edges = {date.fromisoformat(d) for r in kreise for d in (r.get("valid_from"), r.get("valid_to")) if d}
+    # every stretch between two changes: the day itself and the days on either side of each change
+    days = sorted({str(d + timedelta(days=k)) for d in edges for k in (-1, 0, 1)}) + ["9999-12-31"]
+    for day in days:
+        valid = {r["ags"] for r in kreise if (r.get("valid_from") or "0000") <= day
+                 and (not r.get("valid_to") or r["valid_to"] >= day)}
+        if valid == ags:
+            return ""
+    current = sum(1 for r in kreise if not r.get("valid_to"))
+    return f"{len(ags)} Kreise in den Grenzen, {current} in der Regionsliste (anderer Gebietsstand?)."
 
 
 def _write_json(path: Path, doc: dict, indent: int | None = None) -> None:

@@ -26,7 +26,7 @@ import duckdb
 from . import config
 from .datasets import DATASETS, Dataset
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: region history (region_versions, region_changes, region_territories)
 
 _write_lock = threading.RLock()
 
@@ -208,6 +208,7 @@ def snapshot_path(path: Path | str | None = None) -> Path:
 def _writer_lock(path: Path) -> Iterator[None]:
     """One writer at a time across processes (a lock file beside the store), then within the process."""
     lock_file = path.with_name(path.name + ".lock")
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + config.LOCK_TIMEOUT_S
     with _write_lock, open(lock_file, "a+") as handle:
         delay = 0.02
@@ -309,6 +310,9 @@ def ensure_initialised(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
     ).fetchall()[0][0]
     if has_meta and con.execute("SELECT count(*) FROM meta WHERE key = 'initialised'").fetchall()[0][0]:
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if version is None or version[0] != SCHEMA_VERSION:
+            _migrate(con)
         return
     con.execute("BEGIN TRANSACTION")
     try:
@@ -318,6 +322,21 @@ def ensure_initialised(con: duckdb.DuckDBPyConnection) -> None:
             "INSERT INTO meta VALUES ('schema_version', ?), ('initialised', ?)",
             [SCHEMA_VERSION, datetime.now().isoformat(timespec="seconds")],
         )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring a store of an earlier schema up to date in one transaction: new tables and views (``CREATE …
+    IF NOT EXISTS``, views replaced) and the region history with the shipped changes (``rebuild_regions``)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(SCHEMA)
+        rebuild_regions(con)
+        con.execute("DELETE FROM meta WHERE key = 'schema_version'")
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

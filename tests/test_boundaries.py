@@ -108,7 +108,7 @@ def test_attribution_year_defaults_to_the_year_of_import(tmp_path):
     src.write_text(json.dumps(one), encoding="utf-8")
     result = import_boundaries(src, out_dir=tmp_path / "out")
     assert "BKG 2026 " in result["attribution"]  # conftest pins today to 2026-11-21
-    assert result["kreise"] == 1 and any("400 in der Regionsliste" in w for w in result["warnings"])
+    assert result["kreise"] == 1 and any("401 in der Regionsliste" in w for w in result["warnings"])
 
 
 def test_bkg_zip_as_published(tmp_path):
