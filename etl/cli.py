@@ -10,11 +10,10 @@ works on its own.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 from monitor import config, store
 from monitor.datasets import DATASETS
@@ -22,9 +21,8 @@ from monitor.datasets import get as get_dataset
 from monitor.regions import RegionIndex
 
 from . import loader
+from .output import DEFAULT_LIMIT, print_json, print_problems, report_result
 from .problems import Problem
-
-DEFAULT_LIMIT = 50  # problems listed per file in the human report; --json always lists all
 
 
 class _GermanHelp(argparse.RawDescriptionHelpFormatter):
@@ -148,9 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_boundaries)
 
     from .accounts import add_commands as add_user_commands
+    from .annotations import add_commands as add_annotation_commands
     from .publish import add_commands as add_publish_commands
 
     add_user_commands(sub)
+    add_annotation_commands(sub)
     add_publish_commands(sub)
     return p
 
@@ -208,9 +208,9 @@ def cmd_check(args) -> int:
             entries.append(report.as_json())
             if not args.json:
                 _print_report_head(report, status=None)
-                _print_problems(report.errors, report.warnings, args.limit)
+                print_problems(report.errors, report.warnings, args.limit)
     if args.json:
-        _print_json({"files": entries})
+        print_json({"files": entries})
     elif len(args.files) > 1:
         print(f"{len(args.files)} Dateien geprüft: " + ("ohne Fehler." if code == 0 else "mit Fehlern."))
     return code
@@ -222,7 +222,7 @@ def cmd_load(args) -> int:
         args.files, user=args.user or loader.default_user(), dataset=args.dataset, replace=args.replace,
     )
     if args.json:
-        _print_json(outcome.as_json())
+        print_json(outcome.as_json())
         return outcome.exit_code
     for f in outcome.files:
         for t in f.tables:
@@ -241,14 +241,14 @@ def _print_table_load(t: loader.TableLoad, limit: int) -> None:
     if t.status == loader.LOADED:
         _print_report_head(t.report, status=f"geladen als Batch {t.batch_id}"
                            + (f", {_n(t.replaced_rows)} Zeilen ersetzt" if t.replaced_rows else ""))
-        _print_problems([], t.all_warnings, limit)
+        print_problems([], t.all_warnings, limit)
     elif t.status == loader.UNCHANGED:
         _print_report_head(t.report, status=f"bereits als Batch {t.batch_id} geladen – nichts geändert")
-        _print_problems([], t.report.warnings, limit)
+        print_problems([], t.report.warnings, limit)
     else:
         reason = "nicht geladen" if t.all_errors else "nicht geladen (Fehler in einer anderen Tabelle der Datei)"
         _print_report_head(t.report, status=reason, stream=sys.stderr)
-        _print_problems(t.all_errors, t.all_warnings, limit, stream=sys.stderr)
+        print_problems(t.all_errors, t.all_warnings, limit, stream=sys.stderr)
 
 
 def _print_report_head(report, *, status: str | None, stream=None) -> None:
@@ -271,14 +271,6 @@ def _print_report_head(report, *, status: str | None, stream=None) -> None:
     print(line, file=stream or sys.stdout)
 
 
-def _print_problems(errors, warnings, limit: int, stream=None) -> None:
-    stream = stream or sys.stdout
-    problems = [("Fehler", p) for p in errors] + [("Warnung", p) for p in warnings]
-    shown = problems if limit <= 0 else problems[:limit]
-    for kind, p in shown:
-        print(f"  {kind}: {p.message}", file=stream)
-    if len(shown) < len(problems):
-        print(f"  … und {_n(len(problems) - len(shown))} weitere (alle mit --limit 0 oder --json)", file=stream)
 
 
 # --- history and undo -----------------------------------------------------------------------------------------
@@ -286,7 +278,7 @@ def _print_problems(errors, warnings, limit: int, stream=None) -> None:
 _HISTORY_HEAD = ("Batch", "Art", "Datensatz", "Datei", "Zeilen", "Quartale", "Kreise", "Benutzer", "Zeit",
                  "Status", "ersetzt")
 _KIND_DE = {"data": "Daten", "population": "Bevölkerung", "targets": "Zielwerte", "boundaries": "Grenzen",
-            "regions": "Regionen"}
+            "regions": "Regionen", "annotations": "Hinweise"}
 
 
 def cmd_history(args) -> int:
@@ -294,7 +286,7 @@ def cmd_history(args) -> int:
     with store.connect() as con:
         batches = loader.history(con)
     if args.json:
-        _print_json({"batches": [b.as_json() for b in batches]})
+        print_json({"batches": [b.as_json() for b in batches]})
         return 0
     if not batches:
         print("Noch nichts geladen.")
@@ -332,11 +324,11 @@ def cmd_undo(args) -> int:
             outcome = undo_batch(con, args.batch_id, user=args.user or loader.default_user())
     except loader.UndoRefused as exc:
         if args.json:
-            _print_json({"batch_id": args.batch_id, "undone": False, "message": str(exc)})
+            print_json({"batch_id": args.batch_id, "undone": False, "message": str(exc)})
         _err(str(exc))
         return 1
     if args.json:
-        _print_json({**outcome.as_json(), "undone": True})
+        print_json({**outcome.as_json(), "undone": True})
     else:
         print(outcome.message)
     return 0
@@ -361,7 +353,7 @@ def cmd_demo(args) -> int:
 
     if args.workbooks:
         Path(args.workbooks).mkdir(parents=True, exist_ok=True)
-    return _report_result(build_demo(config.db_path(), today=config.today(), workdir=args.workbooks), args.json)
+    return report_result(build_demo(config.db_path(), today=config.today(), workdir=args.workbooks), args.json)
 
 
 def cmd_population(args) -> int:
@@ -378,7 +370,7 @@ def cmd_regions(args) -> int:
     result = _run_load_result(load_regions, args, dry_run=args.dry_run)
     if isinstance(result, int):
         return result
-    code = _report_result(result, args.json)
+    code = report_result(result, args.json)
     if not args.json and result.get("lines"):
         stream = sys.stderr if code else sys.stdout
         for line in result["lines"]:
@@ -395,7 +387,7 @@ def cmd_targets(args) -> int:
 
 def _run_reference_load(func, args, **options) -> int:
     result = _run_load_result(func, args, **options)
-    return result if isinstance(result, int) else _report_result(result, args.json)
+    return result if isinstance(result, int) else report_result(result, args.json)
 
 
 def _run_load_result(func, args, **options) -> dict | int:
@@ -410,7 +402,7 @@ def _run_load_result(func, args, **options) -> dict | int:
         return func(path, user=args.user or loader.default_user(), db_path=config.db_path(), **options)
     except UnreadableFile as exc:
         if args.json:
-            _print_json({"file": path.name, "status": loader.REJECTED, "errors": [exc.as_problem()]})
+            print_json({"file": path.name, "status": loader.REJECTED, "errors": [exc.as_problem()]})
         _err(str(exc))
         return 2
     except ValueError as exc:
@@ -430,54 +422,17 @@ def cmd_boundaries(args) -> int:
     except (ValueError, OSError) as exc:
         _err(str(exc))
         return 1
-    return _report_result(result, args.json)
+    return report_result(result, args.json)
 
 
-def _report_result(result: Any, as_json: bool) -> int:
-    """Print a result dict of another module; exit 1 when it says it was rejected or has errors."""
-    failed = isinstance(result, dict) and (result.get("status") == loader.REJECTED or bool(result.get("errors")))
-    if as_json:
-        _print_json(result)
-    elif isinstance(result, dict):
-        stream = sys.stderr if failed else sys.stdout
-        if result.get("message"):
-            print(result["message"], file=stream)
-        else:
-            for key, value in _plain(result).items():
-                if key not in ("errors", "warnings"):
-                    print(f"  {key}: {_plain_text(value)}", file=stream)
-        _print_problems(result.get("errors") or [], result.get("warnings") or [], DEFAULT_LIMIT, stream=stream)
-    elif result is not None:
-        print(result)
-    return 1 if failed else 0
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
 
-def _plain(value: Any) -> Any:
-    """Objects with as_json() (problems, outcomes) turned into JSON-ready values."""
-    if hasattr(value, "as_json"):
-        return _plain(value.as_json())
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    return value
 
 
-def _plain_text(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if len(value) <= 10 else f"{len(value)} Einträge"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return _n(value)
-    return str(value)
 
 
-def _print_json(data: Any) -> None:
-    json.dump(_plain(data), sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
 
 
 def _err(message: str) -> None:

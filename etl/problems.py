@@ -310,12 +310,29 @@ _REGION_TYPES = (
                 "zuerst die Gebietsänderung laden, mit der der Kreis aufgelöst wurde."),
 )
 
+_ANNOTATION_TYPES = (
+    # notes on method breaks and events (etl/annotations.py)
+    ProblemType("annotation-no-table", ERROR, "Keine Hinweistabelle",
+                "In „{file}“ wurde keine Tabelle mit Hinweisen gefunden. Erwartet: die Spalten {columns} "
+                "(wie data/reference/annotations.csv)."),
+    ProblemType("annotation-bad-quarter", ERROR, "Kein Quartal",
+                "„{value}“ ist kein Quartal. Erwartet: das erste betroffene Quartal, z. B. 2025-Q1."),
+    ProblemType("annotation-bad-kind", ERROR, "Art unbekannt",
+                "„{value}“ ist keine Art von Hinweis. Erwartet: {kinds}."),
+    ProblemType("annotation-unknown-region", ERROR, "Region unbekannt",
+                "„{value}“ ist keine Region des IK-Monitors. Erwartet: leer (alle Regionen), ein Land (z. B. 03) "
+                "oder ein Kreis (z. B. 03404)."),
+    ProblemType("annotation-text-missing", ERROR, "Text fehlt",
+                "Der Hinweis braucht einen deutschen und einen englischen Text (text_de und text_en)."),
+)
+
 # The codes by where they arise, for docs/datasets.md.
 GROUPS: dict[str, tuple[ProblemType, ...]] = {
     "Files that cannot be read": _FILE_TYPES,
     "Sheets, tables, rows and cells of the quarterly files": _TABLE_TYPES,
     "Population vintages (python -m etl population)": _POPULATION_TYPES,
     "Regions and territorial changes (python -m etl regions)": _REGION_TYPES,
+    "Notes on method breaks and events (python -m etl annotations)": _ANNOTATION_TYPES,
 }
 PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for group in GROUPS.values() for t in group}
 

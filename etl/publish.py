@@ -21,14 +21,7 @@ from pathlib import Path
 from monitor import disclosure, release, store
 
 from .loader import default_user
-
-
-def _print(result: dict, as_json: bool) -> int:
-    if as_json:
-        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
-    else:
-        print(result["message"])
-    return 0
+from .output import report_result
 
 
 def publish(target: Path | str, *, folder: Path | str | None = None) -> dict:
@@ -86,7 +79,7 @@ def cmd_release(args) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     result["loss"] = result["loss"].to_dict("records")
-    return _print(result, args.json)
+    return report_result(result, args.json)
 
 
 def cmd_releases(args) -> int:
@@ -120,4 +113,4 @@ def cmd_publish(args) -> int:
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    return _print(result, args.json)
+    return report_result(result, args.json)

@@ -512,7 +512,8 @@ def _restore_boundaries(batch_id: int, target: Path) -> None:
             (target / name).unlink(missing_ok=True)
 
 
-KIND_DE = {"data": "Daten", "population": "Bevölkerung", "targets": "Zielwerte", "boundaries": "Grenzen"}
+KIND_DE = {"data": "Daten", "population": "Bevölkerung", "targets": "Zielwerte", "boundaries": "Grenzen",
+           "regions": "Regionen", "annotations": "Hinweise"}
 
 
 def history_frame(batches: Sequence[loader.BatchInfo]) -> pd.DataFrame:

@@ -68,7 +68,7 @@ _WORDS = {
         "highest": "höchster Wert", "lowest": "niedrigster Wert", "to": "bis", "no_values": "keine Werte",
         "line": "Liniendiagramm", "bars": "Balkendiagramm", "stacked": "gestapeltes Balkendiagramm",
         "gap": "Ist-Soll-Vergleich", "chain": "Interventionskette", "map": "Karte", "tiles": "Kachelkarte der Länder",
-        "regions": "Regionen", "without": "ohne Daten", "break": "Methodenwechsel",
+        "regions": "Regionen", "without": "ohne Daten", "break": "Methodenwechsel", "notes": "Hinweise",
     },
     "en": {
         "source": "Source", "stand": "As of", "demo": "Demo data", "demo_long": "Demo data – invented figures, "
@@ -79,7 +79,7 @@ _WORDS = {
         "highest": "highest", "lowest": "lowest", "to": "to", "no_values": "no values",
         "line": "Line chart", "bars": "Bar chart", "stacked": "Stacked bar chart", "gap": "Actual vs target",
         "chain": "Intervention chain", "map": "Map", "tiles": "Tile map of the Länder", "regions": "regions",
-        "without": "without data", "break": "Method change",
+        "without": "without data", "break": "Method change", "notes": "Notes",
     },
 }
 
@@ -390,7 +390,7 @@ def trend_chart(
     target: float | pd.Series | None = None,
     target_label: str = "",
     target_band: tuple[Any, Any] | None = None,
-    breaks: Mapping[str, str] | None = None,
+    breaks: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
     suppressed: pd.DataFrame | None = None,
     emphasis: str | None = None,
     axis_title: str | None = None,
@@ -400,8 +400,9 @@ def trend_chart(
 
     NaN is a gap; a string such as ``< 3`` (or True in ``suppressed``) is a withheld value, marked at the
     foot of the plot. ``target`` (a number or a Series by period) is drawn as a dashed line labelled
-    ``target_label``, ``target_band`` (low, high) as a shaded band; ``breaks`` maps a period to the note on a
-    method break, drawn as a dotted line before that period. ``emphasis`` draws one series bold.
+    ``target_label``, ``target_band`` (low, high) as a shaded band; ``breaks`` are (period, note) pairs (method
+    breaks, events, territorial changes: ``monitor.annotations``), each drawn as a dotted line before its
+    period with a number that the footer explains. ``emphasis`` draws one series bold.
     """
     if isinstance(df, pd.Series):
         df = df.to_frame(name=df.name or title)
@@ -454,15 +455,19 @@ def trend_chart(
                            for lab, v in zip(x, values)],
         ))
         target_names.append(name)
-    for period, text in (breaks or {}).items():
-        if str(period) not in periods:
-            continue
+    notes: list[str] = []
+    pairs = list(breaks.items()) if isinstance(breaks, Mapping) else list(breaks or ())
+    for period, text in pairs:
+        if str(period) not in periods or periods.index(str(period)) == 0:
+            continue  # a break before the first shown period has nothing to separate
+        number = len(notes) + 1
+        notes.append(f"{number} {text}")
         pos = periods.index(str(period)) - 0.5
         fig.add_shape(type="line", x0=pos, x1=pos, xref="x", y0=0, y1=1, yref="paper",
                       line=dict(color=MUTED_COLOUR, width=1.5, dash="dot"))
-        fig.add_annotation(x=pos, xref="x", y=1, yref="paper", yanchor="top", xanchor="left", xshift=3,
-                           text=f"{_w(language, 'break')}: {text}", showarrow=False, align="left",
-                           font=dict(size=11, color=MUTED_COLOUR), bgcolor="rgba(255,255,255,0.85)")
+        fig.add_annotation(x=pos, xref="x", y=1, yref="paper", yanchor="top", xanchor="center", yshift=2,
+                           text=f"<b>{number}</b>", showarrow=False, font=dict(size=11, color=TEXT_COLOUR),
+                           bgcolor="white", bordercolor=MUTED_COLOUR, borderwidth=1, borderpad=2, name="break")
     tickvals = x
     if len(x) > 12:
         # Label year starts only; every quarter keeps its grid line and its full label on hover.
@@ -479,8 +484,11 @@ def trend_chart(
     alt = (f"{_w(language, 'line')}: {title}. {span}; "
            f"{_extremes([a for a, _ in alt_points], [v for _, v in alt_points], decimals, unit, language)}."
            + (f" {_target_name(target_label, language)}." if target is not None else ""))
+    if notes:
+        alt += f" {_w(language, 'notes')}: " + "; ".join(notes) + "."
+    extra = [f"{_w(language, 'notes')}: " + " · ".join(notes)] if notes else []
     return _frame(fig, t, plot_height=height, legend=True, legend_rows=_legend_rows(names), x_axis_space=34,
-                  alt=alt, kind="trend")
+                  extra_footer=extra, alt=alt, kind="trend")
 
 
 def _target_name(label: str, language: str) -> str:

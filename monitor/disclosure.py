@@ -211,6 +211,21 @@ class Suppressor:
     def _cost(self, group: tuple[int, ...]) -> np.ndarray:
         return sum(np.where(self.hidden[i], 0.0, self.base_cost + self.tie[i]) for i in group)
 
+    def _family(self, i: int) -> tuple[int, ...]:
+        """``i`` with its whole and every part of that whole (or of ``i``): all that part ≤ whole ties to it."""
+        top = self.part_of[i] if self.part_of[i] >= 0 else i
+        return tuple(sorted({top, *self.parts[top], i}))
+
+    def _groups(self, i: int, r: int, t: int) -> list[tuple[int, ...]]:
+        """The sets of indicators to try moving together, smallest first: ``i`` alone, with what equals it at
+        (r, t), with each partner, then its whole family (a part that equals its whole in another quarter of
+        the pattern must move with it there too)."""
+        out = [(i,), self._group(i, r, t)]
+        linked = list(self.parts[i]) + ([self.part_of[i]] if self.part_of[i] >= 0 else [])
+        out += [tuple(sorted((i, j))) for j in linked]
+        out.append(self._family(i))
+        return list(dict.fromkeys(out))
+
     def _group(self, i: int, r: int, t: int) -> tuple[int, ...]:
         """``i`` with the parts and wholes that are equal to it at (r, t), transitively: they must move with it."""
         group, todo = {i}, [i]
@@ -450,13 +465,16 @@ class Suppressor:
             i, r, t = (int(x) for x in cell)
             if covered[i, r, t]:
                 continue
-            group = self._group(i, r, t)
-            cert = self._search((i,), r, t)
-            if cert is None and group != (i,):
+            groups = self._groups(i, r, t)
+            cert = None
+            for group in groups:
                 cert = self._search(group, r, t)
+                if cert is not None:
+                    break
             if cert is None:
                 self.milp_used += 1
-                cert = self._milp((i,), (i, r, t)) or (self._milp(group, (i, r, t)) if group != (i,) else None)
+                family = groups[-1]
+                cert = self._milp((i,), (i, r, t)) or (self._milp(family, (i, r, t)) if family != (i,) else None)
             if cert is None:
                 raise DisclosureError(
                     f"{self.names[i]}: {self.L.rows[r]} {self.L.cols[t]} lässt sich nicht sicher verbergen "

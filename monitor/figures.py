@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import indicators, release, store
+from . import annotations, indicators, release, store
 from .indicators import RegionReport, TargetInfo
 from .periods import Period, Quarter
 from .regions import RegionIndex, level_of
@@ -54,6 +54,10 @@ class Figures:
         raise NotImplementedError
 
     def targets(self) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def annotations(self) -> list[annotations.Annotation]:
+        """The notes on time series in force (``monitor.annotations``)."""
         raise NotImplementedError
 
 
@@ -115,6 +119,10 @@ class LiveFigures(Figures):
     def targets(self):
         with self._con() as con:
             return con.execute(_TARGETS_SQL).df()
+
+    def annotations(self):
+        with self._con() as con:
+            return annotations.load(con)
 
 
 class ReleaseFigures(Figures):
@@ -226,3 +234,9 @@ class ReleaseFigures(Figures):
 
     def targets(self):
         return self._cursor().execute(_TARGETS_SQL).df()
+
+    def annotations(self):
+        try:
+            return annotations.load(self._cursor())
+        except duckdb.CatalogException:  # a release written before notes existed
+            return []

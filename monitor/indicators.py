@@ -205,24 +205,50 @@ FROM kp LEFT JOIN agg a ON a.pkey = kp.pkey AND a.ags = kp.ags
 """
 
 
+# The ranking of population vintages: the latest at or before the period end, else the earliest after it; then
+# the newest census basis and the latest load.
+_VINTAGE_ORDER = """
+        (p.reference_date <= p.pend) DESC,
+        CASE WHEN p.reference_date <= p.pend THEN p.reference_date END DESC NULLS LAST,
+        p.reference_date ASC,
+        TRY_CAST(regexp_extract(p.basis, '(\\d{4})', 1) AS INTEGER) DESC NULLS LAST,
+        p.batch_id DESC NULLS LAST"""
+
+# Per Kreis and period two vintages: the Kreis's own must describe its territory in the period (its reference
+# date lies in the stretch of region_territories that contains the period end: the Main-Kinzig-Kreis of 2026
+# has none until a vintage on its territory without Hanau is loaded); the one for sums over Länder and Germany
+# may be any (their territory did not change, and the old vintage of the Main-Kinzig-Kreis still covers Hanau).
 _POPULATION_SQL = f"""
 WITH {_PERIODS},
-pop AS (
-  SELECT * FROM (
-    SELECT pe.pkey, p.*,
-      row_number() OVER (PARTITION BY pe.pkey, p.ags ORDER BY
-        (p.reference_date <= pe.pend) DESC,
-        CASE WHEN p.reference_date <= pe.pend THEN p.reference_date END DESC NULLS LAST,
-        p.reference_date ASC,
-        TRY_CAST(regexp_extract(p.basis, '(\\d{{4}})', 1) AS INTEGER) DESC NULLS LAST,
-        p.batch_id DESC NULLS LAST) AS rn
-    FROM pe JOIN population_current p ON length(p.ags) = 5
-     AND ($land IS NULL OR left(p.ags, 2) = $land) AND ($kreis IS NULL OR p.ags = $kreis)
-  ) WHERE rn = 1
+terr AS (
+  SELECT pe.pkey, t.ags, t.territory_from, t.territory_to, t.changed
+  FROM pe JOIN region_territories t ON pe.pend BETWEEN coalesce(t.territory_from, DATE '1900-01-01')
+                                                   AND coalesce(t.territory_to, DATE '9999-12-31')
+),
+cand AS (
+  SELECT pe.pkey, pe.pend, p.*,
+    tr.ags IS NULL OR p.reference_date BETWEEN coalesce(tr.territory_from, DATE '1900-01-01')
+                                           AND coalesce(tr.territory_to, DATE '9999-12-31') AS fits
+  FROM pe JOIN population_current p ON length(p.ags) = 5
+   AND ($land IS NULL OR left(p.ags, 2) = $land) AND ($kreis IS NULL OR p.ags = $kreis)
+  LEFT JOIN terr tr ON tr.pkey = pe.pkey AND tr.ags = p.ags
+),
+own AS (
+  SELECT * FROM (SELECT p.*, row_number() OVER (PARTITION BY p.pkey, p.ags ORDER BY {_VINTAGE_ORDER}) AS rn
+                 FROM cand p WHERE p.fits) WHERE rn = 1
+),
+any_ AS (
+  SELECT * FROM (SELECT p.*, row_number() OVER (PARTITION BY p.pkey, p.ags ORDER BY {_VINTAGE_ORDER}) AS rn
+                 FROM cand p) WHERE rn = 1
 )
-SELECT kp.pkey, kp.ags, kp.land_ags, p.total AS pop_total, p.female AS pop_female, p.reference_date,
-  p.basis, p.source
-FROM kp LEFT JOIN pop p ON p.pkey = kp.pkey AND p.ags = kp.ags
+SELECT kp.pkey, kp.ags, kp.land_ags, o.total AS pop_total, o.female AS pop_female, o.reference_date,
+  o.basis, o.source, a.total AS pop_total_all, a.female AS pop_female_all, a.reference_date AS reference_date_all,
+  a.basis AS basis_all, a.source AS source_all,
+  CASE WHEN o.total IS NULL THEN tr.territory_from END AS territory_from,
+  CASE WHEN o.total IS NULL THEN tr.territory_to END AS territory_to
+FROM kp LEFT JOIN own o ON o.pkey = kp.pkey AND o.ags = kp.ags
+LEFT JOIN any_ a ON a.pkey = kp.pkey AND a.ags = kp.ags
+LEFT JOIN terr tr ON tr.pkey = kp.pkey AND tr.ags = kp.ags
 {_ORDER}
 """
 
@@ -359,8 +385,8 @@ def _aggregate(k: pd.DataFrame, level: str) -> pd.DataFrame:
         cols[f"{ds}__land"] = k["land_ags"].where(rep)
         cols[f"{p}_pop_total"] = k["pop_total"].where(rep)
         cols[f"{p}_pop_female"] = k["pop_female"].where(rep)
-    k = k.assign(**cols)
     if level == "kreis":
+        k = k.assign(**cols)
         out = {c: k[c] for c in ("pkey", "ags", *measures)}
         out.update(population_total=k["pop_total"], population_female=k["pop_female"])
         for ds in DATASET_IDS:
@@ -372,8 +398,18 @@ def _aggregate(k: pd.DataFrame, level: str) -> pd.DataFrame:
             out[f"{p}_cap_max"] = out[f"{p}_cap_min"] = k[f"{p}_cap_qi"]
         out.update(kreise_total=1.0, laender_total=1.0, population_reference_date=k["reference_date"],
                    population_basis=k["basis"], population_source=k["source"],
-                   population_vintages=k["reference_date"].notna().astype("float64"))
+                   population_vintages=k["reference_date"].notna().astype("float64"),
+                   population_territory_from=k["territory_from"], population_territory_to=k["territory_to"])
         return pd.DataFrame(out, index=k.index)
+    # Länder and Germany: their territory did not change, so every Kreis's latest vintage counts toward them
+    k = k.assign(pop_total=k["pop_total_all"], pop_female=k["pop_female_all"], reference_date=k["reference_date_all"],
+                 basis=k["basis_all"], source=k["source_all"])
+    for ds in DATASET_IDS:
+        p = _PREFIX[ds]
+        rep = cols[f"{ds}_kreise_reported"] > 0
+        cols[f"{p}_pop_total"] = k["pop_total"].where(rep)
+        cols[f"{p}_pop_female"] = k["pop_female"].where(rep)
+    k = k.assign(**cols)
     k = k.assign(out=k["land_ags"] if level == "land" else GERMANY,
                  vintage=k["reference_date"].astype(str) + "|" + k["basis"].astype(str))
     k = k.sort_values("reference_date", ascending=False, kind="stable")
@@ -402,7 +438,8 @@ def _aggregate(k: pd.DataFrame, level: str) -> pd.DataFrame:
         ],
         axis=1,
     )
-    return o.reset_index().rename(columns={"out": "ags"})
+    return o.reset_index().rename(columns={"out": "ags"}).assign(population_territory_from=None,
+                                                                 population_territory_to=None)
 
 
 _TARGET_COLUMNS = ("target_id, indicator, label_de, label_en, value, factor, denominator, per_population, source, "
@@ -450,7 +487,8 @@ def _apply_targets(con: duckdb.DuckDBPyConnection, o: pd.DataFrame, periods: lis
     return o.assign(**cols)
 
 
-_TEXT_COLUMNS = ("pkey", "ags", "population_reference_date", "population_basis", "population_source")
+_TEXT_COLUMNS = ("pkey", "ags", "population_reference_date", "population_basis", "population_source",
+                 "population_territory_from", "population_territory_to")
 
 
 def _run(con: duckdb.DuckDBPyConnection, periods: list[Period], *, level: str, land: str | None = None,
@@ -753,7 +791,21 @@ def _population(row: dict[str, Any]) -> dict[str, Any]:
         "basis": row.get("population_basis") if isinstance(row.get("population_basis"), str) else None,
         "source": row.get("population_source") if isinstance(row.get("population_source"), str) else None,
         "mixed": int(number_or_none(row.get("population_vintages")) or 0) > 1,
+        # no vintage describes the Kreis's territory in this period: the stretch of territory it had then
+        # (from a change, or until one) — its rates and targets are "k. A." until such a vintage is loaded
+        "territory": _territory(row),
     }
+
+
+def _territory(row: dict[str, Any]) -> tuple[date | None, date | None] | None:
+    start, end = _date_or_none(row.get("population_territory_from")), _date_or_none(row.get("population_territory_to"))
+    return (start, end) if start or end else None
+
+
+def _date_or_none(value: Any) -> date | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
 
 
 def _target_of(ind_id: str) -> str | None:

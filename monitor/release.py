@@ -54,7 +54,7 @@ _COMPLETENESS = [c for ds in indicators.DATASET_IDS for c in (
       if ds in indicators.FACILITY_DATASETS else ()),
 )] + ["kreise_total", "laender_total"]
 _POPULATION = ["population_total", "population_female", "population_reference_date", "population_basis",
-               "population_source", "population_vintages"]
+               "population_source", "population_vintages", "population_territory_from", "population_territory_to"]
 _TARGETS = [f"{t}__target" for t in indicators._TARGETED]
 _VALUES = list(indicators.FORMULAS)
 
@@ -203,6 +203,7 @@ def decide(frame: pd.DataFrame, rules: Rules, previous: pd.DataFrame | None = No
         ok = ~(pd.isna(pri) | pd.isna(pci))
         pri, pci = pri[ok].astype(int), pci[ok].astype(int)
         prev = previous[ok]
+        shown_before = np.full(values.shape, np.nan)  # what the previous release showed (NaN: hidden or absent)
         for n, c in enumerate(COUNT_IDS):
             old = pd.to_numeric(prev[c], errors="coerce").to_numpy(dtype=float)
             was_hidden = prev[f"{c}__flag"].notna().to_numpy()
@@ -210,6 +211,8 @@ def decide(frame: pd.DataFrame, rules: Rules, previous: pd.DataFrame | None = No
             forced[n, pri[was_hidden], pci[was_hidden]] = True
             same = ~was_hidden & (old == now)
             known[n, pri[same], pci[same]] = True
+            shown_before[n, pri[~was_hidden], pci[~was_hidden]] = np.where(was_hidden, np.nan, old)[~was_hidden]
+        forced |= _corrected_totals(layout, values, shown_before, forced)
     events = {r: pos[CATALOGUE[r].events] for r in RATE_IDS}
     numerators = {r: pos[CATALOGUE[r].numerator] for r in RATE_IDS if CATALOGUE[r].numerator}
     # a rate on fewer than min_events events is withheld, and its events count hidden so it cannot be recomputed
@@ -246,6 +249,44 @@ def decide(frame: pd.DataFrame, rules: Rules, previous: pd.DataFrame | None = No
         raise disclosure.DisclosureError("Die Prüfung der Geheimhaltung ist fehlgeschlagen: " + "; ".join(problems[:5]))
     return Decision(result.flags, rate_hidden, values, layout, index, cols, result.certificates, result.milp_used,
                     rounds)
+
+
+def _corrected_totals(layout: disclosure.Layout, values: np.ndarray, shown_before: np.ndarray,
+                      hidden: np.ndarray) -> np.ndarray:
+    """Totals to hide because a correction of hidden cells would show in them.
+
+    A total the previous release showed, whose value changed by more than the parts shown then and now explain,
+    tells a reader how much the hidden parts changed in sum — and a "< 3" corrected from 2 to 0 would be given
+    away by a Land total that fell by 2. Such totals are hidden too (up the regions and from quarters to the
+    year, until nothing changes), so the change of hidden cells stays unknown.
+    """
+    out = np.zeros(values.shape, bool)
+    present = ~np.isnan(values)
+    delta = np.where(present & ~np.isnan(shown_before), values - shown_before, np.nan)
+    equations = [(p, list(layout.children[p]), None) for p in range(len(layout.rows)) if len(layout.children[p])]
+    equations += [(None, list(layout.quarter_cols[y]), yc) for y, yc in layout.year_col.items()]
+    changed = True
+    while changed:
+        changed = False
+        unknown = hidden | out
+        for i in range(values.shape[0]):
+            for total, parts, year_col in equations:
+                if year_col is None:  # region: total row, part rows, every column
+                    t_cells = [(total, c) for c in range(len(layout.cols))]
+                    p_cells = [[(k, c) for k in parts] for c in range(len(layout.cols))]
+                else:  # year: every row, total column, quarter columns
+                    t_cells = [(r, year_col) for r in range(len(layout.rows))]
+                    p_cells = [[(r, q) for q in parts] for r in range(len(layout.rows))]
+                for (tr, tc), cells in zip(t_cells, p_cells):
+                    d = delta[i, tr, tc]
+                    if np.isnan(d) or d == 0 or out[i, tr, tc]:
+                        continue
+                    explained = sum(delta[i, r, c] for r, c in cells
+                                    if present[i, r, c] and not unknown[i, r, c] and not np.isnan(delta[i, r, c]))
+                    if d != explained:
+                        out[i, tr, tc] = True
+                        changed = True
+    return out
 
 
 def apply(frame: pd.DataFrame, decision: Decision, rules: Rules) -> pd.DataFrame:
@@ -320,6 +361,10 @@ def _changes(frame: pd.DataFrame, previous: pd.DataFrame | None, prev_info: dict
             "batches_added": sorted(set(batches) - before), "batches_removed": sorted(before - set(batches))}
 
 
+# What of the changes a release file may say: how many counts changed (and which were hidden) stays internal.
+PUBLIC_CHANGES = ("first", "periods", "new_periods", "batches_added", "batches_removed")
+
+
 def build(*, author: str, note: str = "", db_path: Path | str | None = None, folder: Path | str | None = None,
           rules: Rules | None = None) -> dict[str, Any]:
     """Compute, protect and write the next release; returns its summary (number, path, loss, seconds …)."""
@@ -350,11 +395,12 @@ def build(*, author: str, note: str = "", db_path: Path | str | None = None, fol
             "note": note, "stand": status["stand"], "is_demo": status["is_demo"], "min_count": rules.min_count,
             "min_events": rules.min_events, "previous": number - 1 or None, "batches": batches,
             "status": json.dumps({k: v for k, v in status.items() if k not in ("stand",)}, default=str),
-            "changes": json.dumps(changes, default=str),
+            "changes": json.dumps({k: v for k, v in changes.items() if k in PUBLIC_CHANGES}, default=str),
             "seconds": round(time.perf_counter() - started, 1),
         }
         path = folder / f"release-{number:04d}.duckdb"
-        _write(path, info, published, lost, reference)
+        _write(path, info, published, reference)
+        _write_internal(path, lost, changes)
         _point_latest(folder, path.name)
     return {
         **info, "path": str(path), "changes": changes, "status": status,
@@ -376,7 +422,7 @@ def build(*, author: str, note: str = "", db_path: Path | str | None = None, fol
 def _reference(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """The public reference data a release carries along: regions (with their changes) and targets."""
     out = {}
-    for name in ("regions", "region_changes_current", "targets_current"):
+    for name in ("regions", "region_changes_current", "targets_current", "annotations_current"):
         try:
             out[name] = con.execute(f"SELECT * FROM {name}").df()
         except duckdb.CatalogException:
@@ -408,8 +454,31 @@ class _release_lock:
         self.handle.close()
 
 
-def _write(path: Path, info: dict, published: pd.DataFrame, lost: pd.DataFrame,
-           reference: dict[str, pd.DataFrame]) -> None:
+def internal_path(path: Path | str) -> Path:
+    """The release's internal sidecar (``release-0003.intern.json``): never published, never in the release."""
+    path = Path(path)
+    return path.with_name(path.name.replace(".duckdb", ".intern.json"))
+
+
+def _write_internal(path: Path, lost: pd.DataFrame, changes: dict) -> None:
+    """What the coordination office may see of a release but the public must not: the loss split into primary
+    and secondary cells (it would tell whether a "< 3" can be 0) and the number of changed counts."""
+    doc = {"loss": lost.to_dict("records"), "changes": changes}
+    tmp = internal_path(path).with_name(f".{internal_path(path).name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, default=str), encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, internal_path(path))
+
+
+def read_internal(path: Path | str) -> dict:
+    """The internal sidecar of a release ({} when missing, e.g. on a public instance)."""
+    try:
+        return json.loads(internal_path(path).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def _write(path: Path, info: dict, published: pd.DataFrame, reference: dict[str, pd.DataFrame]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
@@ -423,9 +492,6 @@ def _write(path: Path, info: dict, published: pd.DataFrame, lost: pd.DataFrame,
         con.register("published", published)
         con.execute("CREATE TABLE figures AS SELECT * FROM published ORDER BY variant, level, ags, period")
         con.unregister("published")
-        con.register("lost", lost)
-        con.execute("CREATE TABLE loss AS SELECT * FROM lost")
-        con.unregister("lost")
         for name, frame in reference.items():
             con.register("ref", frame)
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM ref')

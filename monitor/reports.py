@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from . import catalogue, charts, config, geo, images, planning, privacy
+from . import annotations, catalogue, charts, config, geo, images, planning, privacy
 from .catalogue import CATALOGUE
 from .datasets import DATASETS
 from .figures import Figures
@@ -169,6 +169,7 @@ class Briefing:
     status: dict
     public: bool
     made_on: date
+    notes: tuple = ()  # monitor.annotations.Annotation: method breaks, events, territorial changes
 
     @property
     def is_demo(self) -> bool:
@@ -207,7 +208,7 @@ def build_briefing(figures: Figures, ags: str, period: Period | str, *, variant:
     trend = _trend(figures, report.region, ("shelter_places", "shelter_places_needed"), period, variant)
     laender = figures.table("land", period, variant=variant) if level != "kreis" else None
     return Briefing(report, previous, land, germany, trend, laender, figures.status(), figures.public,
-                    today or config.today())
+                    today or config.today(), tuple(figures.annotations()))
 
 
 # --- the charts of a briefing --------------------------------------------------------------------------------
@@ -232,7 +233,7 @@ def _attainment_figure(report: RegionReport, status: dict, where: str, compact: 
 
 
 def _trend_figure(report: RegionReport, trend: pd.DataFrame, status: dict, where: str, public: bool,
-                  compact: bool = False) -> go.Figure | None:
+                  compact: bool = False, notes: Sequence[annotations.Annotation] = ()) -> go.Figure | None:
     if trend.empty or trend["shelter_places"].isna().all():
         return None
     # start at the first quarter with data: empty quarters before it say nothing
@@ -250,6 +251,7 @@ def _trend_figure(report: RegionReport, trend: pd.DataFrame, status: dict, where
         subtitle="Plätze (Betten) für Frauen und Kinder am Quartalsende; gestrichelt: Soll",
         unit="Plätze", target=trend.set_index("quarter")["shelter_places_needed"],
         target_label=target.label_de if target else "", suppressed=masks, height=180,
+        breaks=annotations.marks(list(notes), report.region),
         source=_source(report, ("shelters",), target.source if target else None, compact=compact), **_style(status),
     )
 
@@ -308,7 +310,7 @@ def briefing_figures(b: Briefing, *, compact: bool = False) -> dict[str, go.Figu
     figs = {
         "zielerreichung": None if compact else _attainment_figure(b.report, b.status, where),
         "schutzplaetze-vergleich": _comparison_figure(b, compact),
-        "schutzplaetze-verlauf": _trend_figure(b.report, b.trend, b.status, where, b.public, compact),
+        "schutzplaetze-verlauf": _trend_figure(b.report, b.trend, b.status, where, b.public, compact, b.notes),
         "interventionskette": _chain_figure(b.report, b.status, where),
     }
     return {k: v for k, v in figs.items() if v is not None}
@@ -708,6 +710,7 @@ class LandReport:
     boundaries: dict | None = None  # the Land's Kreise (GeoJSON), None: tile map of the Länder instead
     attribution: str = ""
     plan: Any = None  # monitor.planning.Plan
+    notes: tuple = ()  # monitor.annotations.Annotation
 
     @property
     def is_demo(self) -> bool:
@@ -740,7 +743,7 @@ def build_land_report(figures: Figures, land_ags: str, period: Period | str, *, 
     return LandReport(report, previous, germany, kreise, laender, trend, status, figures.public,
                       today or config.today(),
                       boundaries if boundaries and boundaries["features"] else None, geo.attribution(boundaries_dir),
-                      plan)
+                      plan, tuple(figures.annotations()))
 
 
 def land_report_figures(lr: LandReport, *, compact: bool = False) -> dict[str, go.Figure]:
@@ -776,7 +779,7 @@ def land_report_figures(lr: LandReport, *, compact: bool = False) -> dict[str, g
         title=charts.chart_title("Zielerreichung Schutzplätze", "Länder", r.period), subtitle=sub, unit="%",
         target=100, target_label="Soll", note=catalogue.COMPARABILITY_DE, source=source, **style,
     )
-    trend = _trend_figure(r, lr.trend, lr.status, r.region_name, lr.public, compact)
+    trend = _trend_figure(r, lr.trend, lr.status, r.region_name, lr.public, compact, lr.notes)
     if trend is not None:
         figs["schutzplaetze-verlauf"] = trend
     return figs

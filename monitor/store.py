@@ -11,6 +11,7 @@ Every table and view is defined here.
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import os
 import shutil
@@ -26,7 +27,7 @@ import duckdb
 from . import config
 from .datasets import DATASETS, Dataset
 
-SCHEMA_VERSION = "2"  # 2: region history (region_versions, region_changes, region_territories)
+SCHEMA_VERSION = "3"  # 2: region history; 3: annotations
 
 _write_lock = threading.RLock()
 
@@ -147,6 +148,38 @@ CREATE OR REPLACE VIEW targets_current AS
 CREATE OR REPLACE VIEW region_changes_current AS
   SELECT c.* FROM region_changes c LEFT JOIN batches b USING (batch_id)
   WHERE c.batch_id IS NULL OR b.status = 'active';
+-- notes on time series: method breaks and events (shipped, or added by admins as batches); a NULL ags means
+-- every region, a Land's ags the Land and its Kreise, a Kreis's ags that Kreis
+CREATE TABLE IF NOT EXISTS annotations (
+  annotation_id VARCHAR NOT NULL,
+  ags VARCHAR,
+  quarter VARCHAR NOT NULL,         -- the first quarter affected: the mark stands before it
+  kind VARCHAR NOT NULL,            -- method | event | territory
+  text_de VARCHAR NOT NULL,
+  text_en VARCHAR NOT NULL,
+  source VARCHAR,
+  batch_id INTEGER                  -- NULL for the shipped ones
+);
+-- the notes in force: shipped and active batches, and one per Kreis touched by a territorial change
+CREATE OR REPLACE VIEW annotations_current AS
+  SELECT a.annotation_id, a.ags, a.quarter, a.kind, a.text_de, a.text_en, a.source
+  FROM annotations a LEFT JOIN batches b USING (batch_id)
+  WHERE a.batch_id IS NULL OR b.status = 'active'
+  UNION ALL
+  SELECT 'gebiet-' || c.from_ags || '-' || c.to_ags || '-' || s.ags, s.ags,
+         year(c.change_date) || '-Q' || quarter(c.change_date), 'territory',
+         'Gebietsänderung ' || strftime(c.change_date, '%d.%m.%Y') || ': ' || coalesce(rf.short_name, c.from_ags)
+           || ' → ' || coalesce(rt.short_name, c.to_ags),
+         'Territorial change ' || strftime(c.change_date, '%Y-%m-%d') || ': ' || coalesce(rf.short_name, c.from_ags)
+           || ' → ' || coalesce(rt.short_name, c.to_ags),
+         c.source
+  FROM region_changes_current c
+  JOIN (SELECT from_ags AS ags, from_ags, to_ags, change_date FROM region_changes_current
+        UNION SELECT to_ags, from_ags, to_ags, change_date FROM region_changes_current) s
+    ON s.from_ags = c.from_ags AND s.to_ags = c.to_ags AND s.change_date = c.change_date
+  LEFT JOIN regions rf ON rf.ags = c.from_ags AND length(c.from_ags) = 5
+  LEFT JOIN regions rt ON rt.ags = c.to_ags AND length(c.to_ags) = 5
+  WHERE length(s.ags) = 5;
 -- one row per Kreis and stretch of unchanged territory: territory_from / territory_to (NULL: open-ended).
 -- A population vintage describes a Kreis's territory in a period only if its reference_date lies in the
 -- stretch that contains the period (see docs/data-model.md).
@@ -335,6 +368,7 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute(SCHEMA)
         rebuild_regions(con)
+        _load_annotations(con)
         con.execute("DELETE FROM meta WHERE key = 'schema_version'")
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         con.execute("COMMIT")
@@ -364,6 +398,19 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
                factor::DOUBLE, unit_de, unit_en, label_de, label_en, source, valid_from::DATE,
                nullif(land_ags, ''), NULL
         FROM {csv_('targets.csv')}""")
+    _load_annotations(con)
+
+
+def _load_annotations(con: duckdb.DuckDBPyConnection) -> None:
+    """The shipped notes on method breaks and events (``data/reference/annotations.csv``), once."""
+    if con.execute("SELECT count(*) FROM annotations WHERE batch_id IS NULL").fetchall()[0][0]:
+        return
+    # read with the csv module: DuckDB's sniffer misjudges a file whose rows are mostly long quoted texts
+    with open(config.REFERENCE_DIR / "annotations.csv", encoding="utf-8", newline="") as fh:
+        rows = [(r["annotation_id"], r["ags"] or None, r["quarter"], r["kind"], r["text_de"], r["text_en"],
+                 r["source"] or None) for r in csv.DictReader(fh)]
+    if rows:
+        con.executemany("INSERT INTO annotations VALUES (?, ?, ?, ?, ?, ?, ?, NULL)", rows)
 
 
 def rebuild_regions(con: duckdb.DuckDBPyConnection) -> None:

@@ -21,16 +21,17 @@ import streamlit as st
 
 from etl import loader, safety
 from etl import upload as core
+from etl.annotations import add_annotation
 from etl.population import load_population, preview_population
 from etl.regions import load_regions
 from etl.targets import COLUMNS as TARGET_COLUMNS
 from etl.targets import known_indicators, load_targets
-from monitor import config, geo, store
+from monitor import annotations, config, geo, store
 from ui import auth, data
 
 STATE = "admin"
 BASES = ("aus der Datei", "Zensus 2022", "Zensus 2011")
-REFERENCE_KINDS = (*core.reference_kinds(), "regions")
+REFERENCE_KINDS = (*core.reference_kinds(), "regions", "annotations")
 
 user = auth.require(auth.ADMIN)
 regions = data.regions(public=False)  # the working store: what a load is checked against
@@ -240,6 +241,45 @@ def _draw_regions() -> None:
               on_click=_run_load, args=(load_regions, path, user.name, uploaded.file_id))
 
 
+def _add_note(user_name: str) -> None:
+    form = {k: st.session_state.get(f"note_{k}", "") for k in ("ags", "quarter", "kind", "text_de", "text_en",
+                                                               "source")}
+    try:
+        result = add_annotation(ags=form["ags"] or None, quarter=form["quarter"], kind=form["kind"],
+                                text_de=form["text_de"], text_en=form["text_en"], source=form["source"], user=user_name)
+    except store.StoreBusy as exc:
+        _state()["flash"].append(("error", str(exc)))
+        return
+    if result["status"] == loader.LOADED:
+        _state()["flash"].append(("success", result["message"]))
+        for k in ("text_de", "text_en", "source"):
+            st.session_state[f"note_{k}"] = ""
+    else:
+        _state()["flash"].append(("error", " ".join([result["message"], *(p.message for p in result["errors"])])))
+
+
+def _draw_annotations() -> None:
+    st.markdown("Hinweise stehen als gepunktete, nummerierte Linie vor ihrem Quartal in jeder Zeitreihe, jedem "
+                "Diagrammbild und jedem Berichtsverlauf, den sie betreffen, und in der Methodik. Gebietsänderungen "
+                "kommen aus der Regionenliste. Sichtbar für die Öffentlichkeit mit der nächsten Veröffentlichung.")
+    notes = annotations.load_from_store()
+    if notes:
+        st.dataframe(safety.safe_table(annotations.frame(notes)), hide_index=True, width="stretch")
+    with st.form("note_form", border=True):
+        c1, c2, c3 = st.columns([2, 2, 2])
+        c1.text_input("Region (AGS, leer = alle)", key="note_ags", max_chars=5)
+        c2.text_input("Erstes betroffenes Quartal", key="note_quarter", placeholder="2025-Q1", max_chars=7)
+        c3.selectbox("Art", ["method", "event"], key="note_kind",
+                     format_func=lambda k: {"method": "Methodenwechsel", "event": "Ereignis"}[k])
+        st.text_input("Text (deutsch)", key="note_text_de", max_chars=200)
+        st.text_input("Text (englisch)", key="note_text_en", max_chars=200)
+        st.text_input("Quelle", key="note_source", max_chars=300)
+        st.form_submit_button("Hinweis hinzufügen", icon=":material/add_comment:", on_click=_add_note,
+                              args=(user.name,))
+    st.caption("Ein Hinweis ist ein Batch im Protokoll und lässt sich dort rückgängig machen; eine Datei mit vielen "
+               "Hinweisen lädt `python -m etl annotations DATEI`.")
+
+
 def _draw_boundaries() -> None:
     current = geo.metadata()
     now = (f"Derzeit: {current.get('product', '?')}, Gebietsstand {current.get('gebietsstand') or '?'}, "
@@ -302,14 +342,16 @@ st.title("Referenzdaten")
 st.caption(f"Angemeldet als {user.name} (Verwaltung). Zielwerte, Bevölkerung, Regionen und Grenzen werden vor dem "
            "Laden geprüft und gezeigt; jeder Ladevorgang lässt sich im Protokoll rückgängig machen.")
 _flash()
-targets_tab, population_tab, regions_tab, boundaries_tab, protocol_tab = st.tabs(
-    ["Zielwerte des Landes", "Bevölkerungsstand", "Regionen", "Grenzen", "Protokoll"])
+targets_tab, population_tab, regions_tab, notes_tab, boundaries_tab, protocol_tab = st.tabs(
+    ["Zielwerte des Landes", "Bevölkerungsstand", "Regionen", "Hinweise", "Grenzen", "Protokoll"], key="admin_tabs")
 with targets_tab:
     _draw_targets()
 with population_tab:
     _draw_population()
 with regions_tab:
     _draw_regions()
+with notes_tab:
+    _draw_annotations()
 with boundaries_tab:
     _draw_boundaries()
 with protocol_tab:

@@ -73,7 +73,7 @@ for col, (actual_id, needed_id, missing_id) in zip(cols, CENTRES):
         soll = charts.format_number(needed, dec, language=lang())
         short = charts.format_number(missing, dec, language=lang())
         st.markdown(pick(f"Soll **{soll}** · Lücke **{short}**", f"Target **{soll}** · gap **{short}**"))
-        st.caption(c.target_text(v))
+        st.caption(c.target_text(v, report))
     rows.append({
         "label": c.label(actual_id), "actual": v.value, "target": needed, "gap": missing, "pct": pct,
         "target_text": c.target_text(v), "source": v.target.source if v.target else "",
@@ -122,7 +122,7 @@ for tab, (actual_id, needed_id, _missing) in zip(tabs, CENTRES):
         table = c.as_table(pd.DataFrame({c.label(actual_id): frame.iloc[:, 0], c.label(needed_id): need},
                                       index=series.index))
         c.chart(fig, view=view, indicator_id=actual_id, table=table, key=f"co_trend_{actual_id}")
-        st.caption(c.target_text(v))
+        st.caption(c.target_text(v, report))
 
 # --- persons counselled by form of violence -----------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import assessment, catalogue, charts, config, geo, privacy
+from monitor import annotations, assessment, catalogue, charts, config, geo, privacy
 from monitor.catalogue import PILLARS_EN
 from monitor.datasets import DATASETS, Dataset
 from monitor.regions import GERMANY
@@ -335,6 +335,20 @@ st.markdown(pick(
 ))
 
 # --- comparability ---------------------------------------------------------------------------------------
+
+st.header(pick("Methodenwechsel, Ereignisse und Gebietsänderungen", "Method changes, events and territorial changes"),
+          anchor="hinweise")
+st.markdown(pick(
+    "Diese Hinweise stehen als gepunktete, nummerierte Linie vor ihrem Quartal in jeder Zeitreihe, jedem "
+    "Diagrammbild und jedem Berichtsverlauf, den sie betreffen; die Fußzeile des Diagramms erklärt die Nummer. "
+    "Ändert sich das Gebiet eines Kreises, gelten Quoten und Soll erst wieder, wenn Bevölkerungszahlen für das "
+    "neue Gebiet geladen sind; Fallzahlen werden weiter gezeigt, Land und Deutschland sind nicht betroffen.",
+    "These notes stand as a dotted, numbered line before their quarter on every time series, chart image and "
+    "report trend they touch; the chart's footer explains the number. When a Kreis's territory changes, rates and "
+    "targets apply again only once population figures for the new territory are loaded; counts are still shown, "
+    "Länder and Germany are not affected.",
+))
+st.dataframe(annotations.frame(data.annotations(), lang()), hide_index=True, width="stretch")
 
 st.header(pick("Vergleichbarkeit", "Comparability"), anchor="vergleichbarkeit")
 turn = catalogue.get("shelter_turn_aways")

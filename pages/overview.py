@@ -56,7 +56,7 @@ for col, (actual_id, needed_id, missing_id, _coverage_id) in zip(cols, catalogue
             st.badge(f"{charts.format_number(pct, 0, '%', lang())} – {word}", color=assessment.COLOURS[light],
                      icon=assessment.ICONS[light])
         st.markdown(pick(f"Soll **{soll}** · Lücke **{gap}**", f"Target **{soll}** · gap **{gap}**"))
-        st.caption(c.target_text(v))
+        st.caption(c.target_text(v, report))
     rows.append({
         pick("Kennzahl", "Indicator"): c.label(actual_id),
         pick("Ist", "Actual"): v.value,

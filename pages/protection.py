@@ -35,7 +35,7 @@ for col, ind_id in zip(cols, ("shelter_places", "shelter_places_needed", "shelte
     v = report.values[ind_id]
     col.metric(c.label(ind_id), c.shown(v, view).display + ("" if ind_id != "shelter_coverage_pct" else " %"),
                help=pick(catalogue.get(ind_id).formula_de, catalogue.get(ind_id).formula_en), border=True)
-st.caption(c.target_text(places))
+st.caption(c.target_text(places, report))
 
 # places over time against the target line
 ts = data.series(view.ags, ["shelter_places", "shelter_places_needed"], view.variant)

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from monitor import catalogue, charts, config, geo, privacy
+from monitor import annotations, catalogue, charts, config, geo, privacy
 from monitor.periods import Quarter, quarter_range
 from monitor.regions import GERMANY
 from ui import components as c
@@ -321,6 +321,7 @@ if chosen:
         subtitle=f"{unit} · {pick('je Quartal', 'per quarter')} · {formula}", unit=unit, decimals=ind.decimals,
         target=target_value, target_label=target_label, suppressed=suppressed,
         emphasis=series_name(view.ags) if view.ags in chosen else None,
+        breaks=tuple(dict.fromkeys(m for ags in chosen for m in annotations.marks(data.annotations(), ags, language))),
         **style.kwargs(),
     )
     long = wide.rename_axis(pick("Quartal", "Quarter")).reset_index()

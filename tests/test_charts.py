@@ -140,12 +140,18 @@ def test_trend_suppressed_mask_and_target_series_and_method_break():
     mask = pd.DataFrame({"Kreis": [False, True, False, False]}, index=QUARTERS)
     target = pd.Series([10.0, 10.5, 11.0, 11.5], index=QUARTERS)
     fig = charts.trend_chart(df, title="t", suppressed=mask, target=target, target_label="2,5 Plätze je 10.000 EW",
-                             breaks={"2025-Q1": "neue Zählweise"}, **COMMON)
+                             breaks=[("2025-Q1", "neue Zählweise"), ("2025-Q2", "Gebietsänderung")], **COMMON)
     assert math.isnan(trace(fig, "Kreis").y[1]) or trace(fig, "Kreis").y[1] is None
     soll = trace(fig, "Soll: 2,5 Plätze je 10.000 EW")
     assert list(soll.y) == [10.0, 10.5, 11.0, 11.5] and soll.line.dash == "dash"
-    assert any("Methodenwechsel: neue Zählweise" in t for t in annotation_texts(fig))
+    # a numbered mark at each break, explained in the footer and the alt text
+    assert [a.text for a in fig.layout.annotations if a.name == "break"] == ["<b>1</b>", "<b>2</b>"]
+    assert any("Hinweise: 1 neue Zählweise · 2 Gebietsänderung" in t for t in annotation_texts(fig))
+    assert "1 neue Zählweise" in charts.alt_text(fig)
     assert fig.layout.shapes[0].x0 == 1.5  # between Q4 2024 and Q1 2025
+    # a break before the first quarter shown separates nothing
+    first = charts.trend_chart(df, title="t", breaks={"2024-Q3": "alt"}, **COMMON)
+    assert not first.layout.shapes
 
 
 def test_trend_target_band_and_many_quarters_label_year_starts():

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from monitor import catalogue, charts, exports, images, privacy
+from monitor import annotations, catalogue, charts, exports, images, privacy
 from monitor.datasets import DATASETS
 from monitor.indicators import Completeness, IndicatorValue, RegionReport
 from monitor.regions import GERMANY
@@ -139,17 +139,19 @@ def unit(indicator_id: str) -> str:
     return pick(ind.unit_de, ind.unit_en)
 
 
-def target_text(value: IndicatorValue) -> str:
-    """Names the target, its denominator, factor and source — shown next to every gap."""
+def target_text(value: IndicatorValue, report: RegionReport | None = None) -> str:
+    """Names the target, its denominator, factor and source — shown next to every gap — and, where the need is
+    "k. A." because the Kreis's territory changed, why."""
     t = value.target
     if t is None:
         return ""
     den = _t(f"denominator.{t.denominator}")
+    why = f" {territory_text(report)}" if report is not None and value.needed is None else ""
     if lang() == "en":
         factor = f", factor {charts.format_number(t.factor, 1, language='en')}" if t.factor != 1 else ""
-        return f"Target: {t.label_en or t.label_de} (denominator: {den}{factor}). Source: {t.source}"
+        return f"Target: {t.label_en or t.label_de} (denominator: {den}{factor}). Source: {t.source}{why}"
     factor = f", Faktor {charts.format_number(t.factor, 1)}" if t.factor != 1 else ""
-    return f"Soll: {t.label_de} (Bezugsgröße: {den}{factor}). Quelle: {t.source}"
+    return f"Soll: {t.label_de} (Bezugsgröße: {den}{factor}). Quelle: {t.source}{why}"
 
 
 def completeness_caption(completeness: dict[str, Completeness], dataset_ids: tuple[str, ...]) -> None:
@@ -165,8 +167,30 @@ def completeness_caption(completeness: dict[str, Completeness], dataset_ids: tup
         st.caption("  \n".join(lines))
 
 
+def territory_text(report: RegionReport) -> str:
+    """Why a Kreis has no population: its territory changed, and no vintage on that territory is loaded."""
+    territory = report.population.get("territory")
+    if not territory:
+        return ""
+    start, end = territory
+    if lang() == "en":
+        span = (f"since {start:%Y-%m-%d}" if start else "") + (" " if start and end else "") + \
+            (f"until {end:%Y-%m-%d}" if end else "")
+        return (f"The territory of {report.region_name} {span} differs from the population figures loaded: rates "
+                f"and targets are n/a until population figures for this territory are loaded (admin page, "
+                f"reference data). Counts are shown.")
+    span = (f"seit {start:%d.%m.%Y}" if start else "") + (" " if start and end else "") + \
+        (f"bis {end:%d.%m.%Y}" if end else "")
+    return (f"Der Gebietsstand von {report.region_name} {span} weicht von den geladenen Bevölkerungszahlen ab: "
+            f"Quoten und Soll sind „k. A.“, bis Bevölkerungszahlen für diesen Gebietsstand geladen sind "
+            f"(Referenzdaten). Fallzahlen werden gezeigt.")
+
+
 def population_caption(report: RegionReport) -> None:
     p = report.population
+    note = territory_text(report)
+    if note:
+        st.caption(note)
     if not p.get("reference_date"):
         return
     total = charts.format_number(p["total"], 0, language=lang())
@@ -239,9 +263,20 @@ def trend(view: View, ids: list[str], *, what_de: str, what_en: str, subtitle_de
     return ts
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
 def figure(builder: str, *args, **kwargs) -> go.Figure:
-    """A chart from ``monitor.charts``, built once per distinct input: building plotly figures is the slow part."""
+    """A chart from ``monitor.charts``, built once per distinct input: building plotly figures is the slow part.
+
+    Time series get the notes (method breaks, events, territorial changes) of the view's region unless the page
+    passes its own ``breaks``.
+    """
+    view = st.session_state.get("view")
+    if builder == "trend_chart" and "breaks" not in kwargs and view is not None:
+        kwargs["breaks"] = annotations.marks(data.annotations(), view.ags, lang())
+    return _figure(builder, *args, **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _figure(builder: str, *args, **kwargs) -> go.Figure:
     return getattr(charts, builder)(*args, **kwargs)
 
 

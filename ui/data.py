@@ -18,7 +18,7 @@ from monitor.periods import Period
 from monitor.regions import RegionIndex
 
 __all__ = ["NoRelease", "figures", "version", "regions", "status", "periods", "report", "table", "series",
-           "targets", "is_public"]
+           "targets", "annotations", "is_public"]
 
 
 def is_public(public: bool | None = None) -> bool:
@@ -117,3 +117,13 @@ def _targets(key: tuple) -> pd.DataFrame:
 def targets(public: bool | None = None) -> pd.DataFrame:
     """The targets in force: one row per target, Land overrides and later versions included."""
     return _targets(version(public))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _annotations(key: tuple) -> list:
+    return figures(key[0] == "release").annotations()
+
+
+def annotations(public: bool | None = None) -> list:
+    """The notes on time series in force (method breaks, events, territorial changes)."""
+    return _annotations(version(public))

@@ -78,18 +78,16 @@ def draw(user_name: str) -> None:
 
 
 def _loss(figures: ReleaseFigures) -> None:
-    """The information loss of the public release: hidden cells per indicator."""
-    try:
-        loss = figures._cursor().execute(
-            "SELECT indicator, sum(cells) AS cells, sum(primary) AS p, sum(secondary) AS s FROM loss "
-            "GROUP BY indicator").df()
-    except Exception:  # a release file without the table: nothing to show
+    """The information loss of the public release (internal: the split into primary and secondary cells would
+    tell the public whether a "< 3" can be 0)."""
+    rows = release.read_internal(figures.path).get("loss")
+    if not rows:
         return
-    loss["Kennzahl"] = [CATALOGUE[i].label_de for i in loss["indicator"]]
+    loss = pd.DataFrame(rows).groupby("indicator", sort=False)[["cells", "primary", "secondary"]].sum()
     table = pd.DataFrame({
-        "Kennzahl": loss["Kennzahl"], "Werte": loss["cells"].astype(int),
-        "kleine Zahlen (< 3)": loss["p"].astype(int), "zu ihrem Schutz gesperrt": loss["s"].astype(int),
-        "gesperrt in %": ((loss["p"] + loss["s"]) / loss["cells"] * 100).round(1),
+        "Kennzahl": [CATALOGUE[i].label_de for i in loss.index], "Werte": loss["cells"].astype(int),
+        "kleine Zahlen": loss["primary"].astype(int), "zu ihrem Schutz gesperrt": loss["secondary"].astype(int),
+        "gesperrt in %": ((loss["primary"] + loss["secondary"]) / loss["cells"] * 100).round(1),
     })
-    with st.expander("Was diese Veröffentlichung sperrt (Informationsverlust)"):
+    with st.expander("Was diese Veröffentlichung sperrt (Informationsverlust, intern)"):
         st.dataframe(table, hide_index=True, width="stretch")
