@@ -147,10 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .accounts import add_commands as add_user_commands
     from .annotations import add_commands as add_annotation_commands
+    from .districts import add_commands as add_district_commands
     from .publish import add_commands as add_publish_commands
 
     add_user_commands(sub)
     add_annotation_commands(sub)
+    add_district_commands(sub)
     add_publish_commands(sub)
     return p
 

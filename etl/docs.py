@@ -94,6 +94,7 @@ def render() -> str:
             *_rules(ds),
             "",
         ]
+    out += _district_section()
     styles = ", ".join(f"`{values.format_quarter(values.Quarter(2025, 2), s)}`" for s in values.QUARTER_STYLES)
     markers = ", ".join(f"`{m}`" for m in values.MISSING_MARKERS_SHOWN)
     out += [
@@ -140,6 +141,34 @@ def render() -> str:
         out += [f"### {group}", "", "| code | severity | meaning |", "|---|---|---|",
                 *(f"| `{t.code}` | {t.severity} | {t.title_de} |" for t in types), ""]
     return "\n".join(out)
+
+
+def _district_section() -> list[str]:
+    """Police files per police district (etl/districts.py): the district column instead of the AGS."""
+    from .districts import DISTRICT_COLUMN, DISTRICT_DATASET
+
+    ds = DISTRICT_DATASET
+    return [
+        f"## {ds.label_de} (`{ds.id}`) – {ds.label_en}",
+        "",
+        f"{ds.description_de} {ds.unit_de[:1].upper()}{ds.unit_de[1:]}. A police file is taken as one per district",
+        "when it has no AGS column but a column naming the police district; every other column, value and rule is",
+        "that of Polizeieinsätze. `python -m etl load` converts it into Kreis rows (see [cli.md](cli.md) and",
+        "[data-model.md](data-model.md#police-figures-per-police-district)).",
+        "",
+        "| field | header | English | required | kind | aliases | allowed values | help |",
+        "|---|---|---|---|---|---|---|---|",
+        _column_row(DISTRICT_COLUMN).replace("`ags`", "`district`", 1),
+        "",
+        "Rules:",
+        "",
+        "- One row per police district and quarter (the key must not repeat within a file).",
+        "- The district must be in the mapping in force (`python -m etl districts --list`); its name may be written",
+        "  with or without the kind of authority („PP Dortmund“, „Landrat Unna“, „KPB Unna“).",
+        "- Every district that covers a Kreis the file touches must be in the file for that quarter; a district that",
+        "  covers part of a Kreis needs that part's population share in the mapping.",
+        "",
+    ]
 
 
 def _doc_item(start: str) -> str:

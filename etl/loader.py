@@ -7,6 +7,9 @@ Keys already in force are refused unless the caller replaces them; replaced rows
 (data, population, targets, regions), because every ``*_current`` view filters on ``batches.status`` (and the
 region list in force is rebuilt from the active batches).
 
+A police file per police district (``etl.districts``) is one batch as well: its district rows and the Kreis rows
+apportioned from them are written, replaced and undone together.
+
 The functions taking ``con`` manage their own transaction on that connection; open it with
 ``store.connect(write=True)``. ``load_files`` opens and closes connections itself so that the database is
 locked only while rows are written, not while a large file is read and checked.
@@ -237,6 +240,7 @@ def load_files(
 
     The database is locked only while a file's rows are written; reading and checking happen before.
     """
+    from .districts import recognise
     from .reader import UnreadableFile
     from .validate import check_file
 
@@ -248,6 +252,8 @@ def load_files(
         path = Path(path)
         try:
             reports = check_file(path, dataset=dataset, regions=regions, today=today)
+            if dataset in (None, "police"):  # a police file per district becomes the Kreis rows it stands for
+                reports = recognise(path, reports, regions=regions, today=today, db_path=db_path)
         except UnreadableFile as exc:
             outcomes.append(FileOutcome.unreadable_file(path, str(exc), exc.code))
             continue
@@ -340,16 +346,26 @@ def load_file(
 
 
 def _load_table(con, t: TableLoad, *, file_name: str, user: str, replace: bool, is_demo: bool) -> None:
+    from . import districts
+
     ds = get_dataset(t.report.dataset)
+    by_district = getattr(t.report, "districts", None) is not None
+    frame = t.report.frame
+    if by_district:
+        # split again inside the transaction, with the mapping and population in force now
+        frame, problems = districts.apportion(con, t.report.districts)
+        t.errors.extend(p for p in problems if p.is_error)
+        if t.errors:
+            return
     earlier = _identical_batch(con, ds, t.report.sha256)
-    if earlier is not None:
+    if earlier is not None and (not by_district or districts.same_as_batch(con, earlier, frame)):
         t.status, t.batch_id = UNCHANGED, earlier
         t.warnings.append(Problem(
             FILE_ALREADY_LOADED, "warning",
             f"Diese Datei ist bereits als Batch {earlier} geladen ({ds.label_de}); es wurde nichts geändert.",
         ))
         return
-    frame = _frame_for(ds, t.report.frame)
+    frame = _frame_for(ds, frame)
     con.register(_INCOMING, frame)  # replaces the previous table's frame under the same name
     conflicts = _key_conflicts(con, ds)
     if conflicts and not replace:
@@ -358,6 +374,8 @@ def _load_table(con, t: TableLoad, *, file_name: str, user: str, replace: bool, 
     t.batch_id, t.replaced_rows = _write_table(
         con, ds, frame, file_name=file_name, sha256=t.report.sha256, user=user, is_demo=is_demo,
     )
+    if by_district:
+        districts.store_rows(con, t.batch_id, t.report.districts)
     t.status = LOADED
 
 
@@ -416,7 +434,8 @@ def _write_table(con, ds: Dataset, frame: pd.DataFrame, *, file_name: str, sha25
               AND t.batch_id IN (SELECT batch_id FROM batches WHERE status = 'active')""",
         [batch_id],
     ).fetchall()[0][0]
-    fields = ", ".join(ds.fields)
+    # the dataset's fields, and the table's extra columns the frame carries (police.estimated for district files)
+    fields = ", ".join([*ds.fields, *(c for c, _ in store.EXTRA_COLUMNS.get(ds.table, ()) if c in frame.columns)])
     con.execute(
         f"""INSERT INTO {ds.table} (batch_id, source_sheet, source_row, {fields}, superseded_by)
             SELECT ?, source_sheet, source_row, {fields}, NULL FROM {_INCOMING}""",
@@ -465,10 +484,13 @@ def _undo(con, batch_id: int, *, user: str) -> UndoOutcome:
         when = f" am {undone_at:%d.%m.%Y %H:%M}" if undone_at else ""
         who = f" von {undone_by}" if undone_by else ""
         raise UndoRefused(f"Batch {batch_id} wurde bereits{when}{who} rückgängig gemacht.")
+    from .districts import DISTRICT_TABLE
+
+    tables = [*(ds.table for ds in DATASETS.values()), DISTRICT_TABLE]
     later: set[int] = set()
-    for ds in DATASETS.values():
+    for table in tables:
         later.update(r[0] for r in con.execute(
-            f"""SELECT DISTINCT t.superseded_by FROM {ds.table} t JOIN batches b ON b.batch_id = t.superseded_by
+            f"""SELECT DISTINCT t.superseded_by FROM {table} t JOIN batches b ON b.batch_id = t.superseded_by
                 WHERE t.batch_id = ? AND b.status = 'active'""",
             [batch_id],
         ).fetchall())
@@ -483,6 +505,8 @@ def _undo(con, batch_id: int, *, user: str) -> UndoOutcome:
         restored += con.execute(
             f"UPDATE {ds.table} SET superseded_by = NULL WHERE superseded_by = ?", [batch_id]
         ).fetchall()[0][0]
+    # district rows it replaced are in force again too (counted with their Kreis rows above)
+    con.execute(f"UPDATE {DISTRICT_TABLE} SET superseded_by = NULL WHERE superseded_by = ?", [batch_id])
     con.execute(
         "UPDATE batches SET status = 'undone', undone_at = ?, undone_by = ? WHERE batch_id = ?",
         [datetime.now().replace(microsecond=0), user, batch_id],

@@ -326,6 +326,56 @@ _ANNOTATION_TYPES = (
                 "Der Hinweis braucht einen deutschen und einen englischen Text (text_de und text_en)."),
 )
 
+_DISTRICT_TYPES = (
+    # police files per district and the mapping of districts to Kreise (etl/districts.py)
+    ProblemType("district-unknown", ERROR, "Polizeibehörde nicht in der Zuordnung",
+                "„{value}“ steht in keiner Zuordnung von Polizeibehörden zu Kreisen (bekannt: {lands}). Erwartet: "
+                "eine Behörde der Zuordnung (Liste: python -m etl districts --list); für Behörden eines anderen "
+                "Landes zuerst eine Zuordnung laden (python -m etl districts DATEI)."),
+    ProblemType("district-misspelt", ERROR, "Name der Polizeibehörde nicht erkannt",
+                "„{value}“ ist keine Polizeibehörde der Zuordnung; gemeint ist vielleicht „{suggestion}“. "
+                "Erwartet: der Name der Behörde wie in der Zuordnung."),
+    ProblemType("district-ambiguous", ERROR, "Name der Polizeibehörde mehrdeutig",
+                "„{value}“ passt zu mehreren Polizeibehörden: {candidates}. Erwartet: der volle Name der Behörde."),
+    ProblemType("district-kreis-incomplete", ERROR, "Kreis nur teilweise in der Datei",
+                "Quartal {quarter}: {kreis} ({ags}) betreuen {districts}; in der Datei fehlt {missing}. "
+                "Ohne sie wäre die Zahl des Kreises unvollständig. Erwartet: alle Behörden des Kreises in einer "
+                "Datei."),
+    ProblemType("district-share-missing", ERROR, "Bevölkerungsanteil eines Teilgebiets fehlt",
+                "{district} betreut mit „{part}“ nur einen Teil von {kreis} ({ags}), dessen Anteil an der "
+                "Bevölkerung des Kreises nicht bekannt ist; ihre Zahlen können nicht auf die Kreise aufgeteilt "
+                "werden. Erwartet: eine Zuordnung mit diesem Anteil (Spalte bevoelkerungsanteil oder einwohner_teil "
+                "und einwohner_kreis), geladen mit python -m etl districts DATEI."),
+    ProblemType("district-no-population", ERROR, "Keine Bevölkerung für die Aufteilung",
+                "Quartal {quarter}: Für {kreis} ({ags}) ist kein Bevölkerungsstand geladen; die Zahlen von "
+                "{district} können nicht nach Bevölkerung aufgeteilt werden. Erwartet: ein Bevölkerungsstand des "
+                "Kreises (python -m etl population DATEI)."),
+    ProblemType("district-apportioned", WARNING, "Zahlen je Polizeibehörde auf Kreise umgerechnet",
+                "Zahlen je Polizeibehörde erkannt: {districts} Behörden, umgerechnet auf {kreise} Kreise. "
+                "Geschätzt (nach Bevölkerungsanteil aufgeteilt, als „geschätzt“ gekennzeichnet): {estimated}."),
+    ProblemType("district-map-no-table", ERROR, "Keine Zuordnung von Polizeibehörden",
+                "In „{file}“ wurde keine Zuordnung von Polizeibehörden zu Kreisen erkannt. Erwartet: die Spalten "
+                "{columns} (wie data/reference/police_districts.csv)."),
+    ProblemType("district-map-missing-value", ERROR, "Pflichtangabe der Zuordnung fehlt",
+                "Pflichtangabe fehlt. Erwartet: {expected}."),
+    ProblemType("district-map-bad-kreis", ERROR, "Kein Kreis",
+                "„{value}“ ist kein Kreis des IK-Monitors. Erwartet: der fünfstellige AGS des Kreises oder der "
+                "kreisfreien Stadt, z. B. 05978 für den Kreis Unna."),
+    ProblemType("district-map-bad-part", ERROR, "Ganz oder Teil unklar",
+                "„{value}“ sagt nicht, ob die Behörde den ganzen Kreis betreut. Erwartet: „ganz“ oder „teil“ (dann "
+                "das Teilgebiet in der Spalte teilgebiet)."),
+    ProblemType("district-map-bad-share", ERROR, "Bevölkerungsanteil ungültig",
+                "„{value}“ ist kein Bevölkerungsanteil. Erwartet: eine Zahl über 0 und unter 1 (z. B. 0,217), "
+                "„Rest“ für den Rest des Kreises, oder Einwohnerzahlen mit einwohner_teil < einwohner_kreis."),
+    ProblemType("district-map-share-missing", ERROR, "Bevölkerungsanteil fehlt",
+                "Für das Teilgebiet „{part}“ von {kreis} ({ags}) fehlt der Anteil an der Bevölkerung des "
+                "Kreises. Erwartet: bevoelkerungsanteil (z. B. 0,217 oder „Rest“) oder einwohner_teil und "
+                "einwohner_kreis mit Stichtag und Quelle."),
+    ProblemType("district-map-conflict", ERROR, "Zuordnung widersprüchlich",
+                "{kreis} ({ags}): {detail}. Erwartet: jeder Kreis ganz bei einer Behörde, oder in Teilen, "
+                "deren Anteile zusammen 1 ergeben (höchstens ein Teil „Rest“)."),
+)
+
 # The codes by where they arise, for docs/datasets.md.
 GROUPS: dict[str, tuple[ProblemType, ...]] = {
     "Files that cannot be read": _FILE_TYPES,
@@ -333,6 +383,7 @@ GROUPS: dict[str, tuple[ProblemType, ...]] = {
     "Population vintages (python -m etl population)": _POPULATION_TYPES,
     "Regions and territorial changes (python -m etl regions)": _REGION_TYPES,
     "Notes on method breaks and events (python -m etl annotations)": _ANNOTATION_TYPES,
+    "Police districts (police files per district, python -m etl districts)": _DISTRICT_TYPES,
 }
 PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for group in GROUPS.values() for t in group}
 

@@ -111,6 +111,8 @@ MEASURES: dict[str, dict[str, str]] = {
         "po_hr": "sum(s.high_risk_cases)",
         "po_ref_den": "sum(s.callouts) FILTER (WHERE s.referrals IS NOT NULL)",
         "po_evict_den": "sum(s.callouts) FILTER (WHERE s.eviction_orders IS NOT NULL)",
+        # rows apportioned from police districts (etl/districts.py): the figures built on them are estimates
+        "po_estimated": "count(*) FILTER (WHERE s.estimated)",
     },
 }
 
@@ -729,7 +731,7 @@ def _completeness(row: dict[str, Any], ds: str, level: str, period: Period) -> C
     fr = _int(row.get(f"{p}_reported")) if facility else None
     fk = _int(row.get(f"{p}_known")) if facility else None
     de, en = _completeness_text(ds, level, kr, kt, lr, lt, fr, fk, ref, cap_min != cap_max, quarters, n_quarters,
-                                period)
+                                period, estimated=_int(row.get("po_estimated")) if ds == "police" else 0)
     return Completeness(ds, level, kr, kt, lr, lt, quarters, n_quarters, str(ref) if ref else None, fr, fk, de, en)
 
 
@@ -741,8 +743,12 @@ def _fmt_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _completeness_text(ds, level, kr, kt, lr, lt, fr, fk, ref, mixed, quarters, n_quarters, period):
-    """German and English one-line statements such as '38 von 42 Einrichtungen gemeldet (2. Quartal 2025)'."""
+def _completeness_text(ds, level, kr, kt, lr, lt, fr, fk, ref, mixed, quarters, n_quarters, period, estimated=0):
+    """German and English one-line statements such as '38 von 42 Einrichtungen gemeldet (2. Quartal 2025)'.
+
+    ``estimated``: police rows behind the figure that were apportioned from police districts; the statement
+    then says the figure is (partly) an estimate.
+    """
     if kr == 0:
         if ds in FACILITY_DATASETS and level == "kreis":
             return (f"Keine Meldung des Landes für {period.label_de()}",
@@ -776,6 +782,13 @@ def _completeness_text(ds, level, kr, kt, lr, lt, fr, fk, ref, mixed, quarters, 
     if n_quarters > 1:
         parts_de.append(f"{quarters} von {n_quarters} Quartalen")
         parts_en.append(f"{quarters} of {n_quarters} quarters")
+    if estimated:
+        if level == "kreis":
+            parts_de.append("geschätzt (Zahl einer Polizeibehörde nach Bevölkerungsanteil aufgeteilt)")
+            parts_en.append("estimated (a police district's figure apportioned by population)")
+        else:
+            parts_de.append("teils geschätzt (Zahlen von Polizeibehörden nach Bevölkerung auf Kreise aufgeteilt)")
+            parts_en.append("partly estimated (police district figures apportioned to Kreise by population)")
     return "; ".join(parts_de), "; ".join(parts_en)
 
 
@@ -870,13 +883,16 @@ def _completeness_columns(df: pd.DataFrame, level: str, period: Period) -> pd.Da
         n = len(df)
         fr = df[f"{p}_reported"].fillna(0).astype(int).tolist() if facility else [None] * n
         fk = df[f"{p}_known"].fillna(0).astype(int).tolist() if facility else [None] * n
+        est = (df["po_estimated"].fillna(0).astype(int).tolist() if ds == "police" and "po_estimated" in df.columns
+               else [0] * n)  # releases made before estimates were marked lack the column
         texts = [
             _completeness_text(ds, level, int(kr), int(kt), int(lr), int(lt), r, k, ref_of(cmax), cmin != cmax,
-                               int(q), n_quarters, period)[0]
-            for kr, kt, lr, lt, r, k, cmax, cmin, q in zip(
+                               int(q), n_quarters, period, estimated=e)[0]
+            for kr, kt, lr, lt, r, k, cmax, cmin, q, e in zip(
                 df[f"{ds}_kreise_reported"].fillna(0).tolist(), df["kreise_total"].fillna(0).tolist(),
                 df[f"{ds}_laender_reported"].fillna(0).tolist(), df["laender_total"].fillna(0).tolist(), fr, fk,
                 df[f"{p}_cap_max"].tolist(), df[f"{p}_cap_min"].tolist(), df[f"{ds}_quarters"].fillna(0).tolist(),
+                est,
             )
         ]
         out[f"{ds}_completeness"] = texts

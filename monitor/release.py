@@ -52,7 +52,7 @@ _COMPLETENESS = [c for ds in indicators.DATASET_IDS for c in (
     f"{indicators._PREFIX[ds]}_cap_max", f"{indicators._PREFIX[ds]}_cap_min",
     *((f"{indicators._PREFIX[ds]}_reported", f"{indicators._PREFIX[ds]}_known")
       if ds in indicators.FACILITY_DATASETS else ()),
-)] + ["kreise_total", "laender_total"]
+)] + ["kreise_total", "laender_total", "po_estimated"]  # po_estimated: police rows apportioned from districts
 _POPULATION = ["population_total", "population_female", "population_reference_date", "population_basis",
                "population_source", "population_vintages", "population_territory_from", "population_territory_to"]
 _TARGETS = [f"{t}__target" for t in indicators._TARGETED]

@@ -26,8 +26,9 @@ import duckdb
 
 from . import config
 from .datasets import DATASETS, Dataset
+from .regions import normalise_name
 
-SCHEMA_VERSION = "3"  # 2: region history; 3: annotations
+SCHEMA_VERSION = "4"  # 2: region history; 3: annotations; 4: police districts, police.estimated
 
 _write_lock = threading.RLock()
 
@@ -36,19 +37,76 @@ class StoreBusy(RuntimeError):
     """The database file stayed locked by another process for longer than the timeout."""
 
 
+# Columns a data table has beyond its dataset's file format, after superseded_by (where ALTER TABLE puts them
+# in a migrated store). police.estimated: the row was apportioned from police districts (etl/districts.py).
+EXTRA_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "police": (("estimated", "BOOLEAN NOT NULL DEFAULT FALSE"),),
+}
+
+
 def _data_table_ddl(ds: Dataset) -> str:
     cols = ",\n  ".join(f"{c.field} {c.sql_type}{' NOT NULL' if c.required else ''}" for c in ds.columns)
+    extra = "".join(f",\n  {name} {ddl}" for name, ddl in EXTRA_COLUMNS.get(ds.table, ()))
     return f"""
 CREATE TABLE IF NOT EXISTS {ds.table} (
   batch_id INTEGER NOT NULL,
   source_sheet VARCHAR,
   source_row INTEGER,
   {cols},
-  superseded_by INTEGER
+  superseded_by INTEGER{extra}
 );
 -- the rows in force: from active batches and not replaced by a later batch
 CREATE OR REPLACE VIEW {ds.table}_current AS
   SELECT t.* FROM {ds.table} t JOIN batches b USING (batch_id)
+  WHERE b.status = 'active' AND t.superseded_by IS NULL;
+"""
+
+
+def _police_district_ddl() -> str:
+    """The mapping of police districts to Kreise and the police figures as reported per district."""
+    counts = ",\n  ".join(f"{c.field} {c.sql_type}" for c in DATASETS["police"].columns
+                           if c.field not in ("quarter", "ags"))
+    return f"""
+-- which Kreise, or parts of Kreise, each police district covers: shipped (batch_id NULL,
+-- data/reference/police_districts.csv) and imported ('districts' batches, etl/districts.py)
+CREATE TABLE IF NOT EXISTS police_district_map (
+  district VARCHAR NOT NULL,        -- e.g. 'Polizeipräsidium Dortmund'
+  district_key VARCHAR NOT NULL,    -- the name normalised (regions.normalise_name): one district however spelt
+  aliases VARCHAR[],                -- further names police files use
+  land_ags VARCHAR NOT NULL,
+  kreis_ags VARCHAR NOT NULL,
+  whole BOOLEAN NOT NULL,           -- the whole Kreis ('ganz') or a part of it ('teil')
+  part_name VARCHAR,                -- the part, e.g. 'Stadt Lünen'
+  population_share DOUBLE,          -- the part's share of the Kreis's population; NULL: whole, remainder or unknown
+  remainder BOOLEAN NOT NULL DEFAULT FALSE,  -- the part is the rest of the Kreis: 1 - the other parts' shares
+  part_population BIGINT,           -- inhabitants of the part and of the Kreis the share was derived from
+  kreis_population BIGINT,
+  population_date DATE,
+  population_source VARCHAR,
+  source VARCHAR NOT NULL,          -- the legal text or document assigning the area to the district
+  batch_id INTEGER                  -- NULL for the shipped table
+);
+-- the mapping in force: per district the rows of its newest active batch, else the shipped rows
+CREATE OR REPLACE VIEW police_district_map_current AS
+  WITH m AS (SELECT d.* FROM police_district_map d LEFT JOIN batches b USING (batch_id)
+             WHERE d.batch_id IS NULL OR b.status = 'active'),
+  newest AS (SELECT district_key, max(coalesce(batch_id, 0)) AS newest FROM m GROUP BY district_key)
+  SELECT m.* FROM m JOIN newest n ON n.district_key = m.district_key AND coalesce(m.batch_id, 0) = n.newest;
+-- police figures as a file reported them per district; the Kreis rows apportioned from them are in 'police'
+-- under the same batch, so the two can be checked against each other and undone together
+CREATE TABLE IF NOT EXISTS police_district_rows (
+  batch_id INTEGER NOT NULL,
+  source_sheet VARCHAR,
+  source_row INTEGER,
+  quarter VARCHAR NOT NULL,
+  district VARCHAR NOT NULL,
+  district_key VARCHAR NOT NULL,
+  land_ags VARCHAR NOT NULL,
+  {counts},
+  superseded_by INTEGER
+);
+CREATE OR REPLACE VIEW police_district_rows_current AS
+  SELECT t.* FROM police_district_rows t JOIN batches b USING (batch_id)
   WHERE b.status = 'active' AND t.superseded_by IS NULL;
 """
 
@@ -201,7 +259,7 @@ CREATE OR REPLACE VIEW region_territories AS
            AS changed
   FROM starts s JOIN regions r ON r.ags = s.ags AND r.level = 'kreis'
   WINDOW w AS (PARTITION BY s.ags ORDER BY s.territory_from NULLS FIRST);
-""" + "".join(_data_table_ddl(ds) for ds in DATASETS.values())
+""" + "".join(_data_table_ddl(ds) for ds in DATASETS.values()) + _police_district_ddl()
 
 POPULATION_SOURCE = (
     "Statistische Ämter des Bundes und der Länder, Regionalstatistik 12411-02-03-4, "
@@ -362,13 +420,21 @@ def ensure_initialised(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring a store of an earlier schema up to date in one transaction: new tables and views (``CREATE …
-    IF NOT EXISTS``, views replaced) and the region history with the shipped changes (``rebuild_regions``)."""
+    """Bring a store of an earlier schema up to date in one transaction: columns added to data tables
+    (``EXTRA_COLUMNS``), new tables and views (``CREATE … IF NOT EXISTS``, views replaced), the region history
+    with the shipped changes (``rebuild_regions``) and the shipped notes and police districts."""
     con.execute("BEGIN TRANSACTION")
     try:
+        for table, columns in EXTRA_COLUMNS.items():
+            present = {r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+            for name, ddl in columns:
+                if present and name not in present:
+                    con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {ddl.replace(' NOT NULL', '')}")
         con.execute(SCHEMA)
         rebuild_regions(con)
         _load_annotations(con)
+        _load_police_districts(con)
         con.execute("DELETE FROM meta WHERE key = 'schema_version'")
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         con.execute("COMMIT")
@@ -399,6 +465,7 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
                nullif(land_ags, ''), NULL
         FROM {csv_('targets.csv')}""")
     _load_annotations(con)
+    _load_police_districts(con)
 
 
 def _load_annotations(con: duckdb.DuckDBPyConnection) -> None:
@@ -411,6 +478,44 @@ def _load_annotations(con: duckdb.DuckDBPyConnection) -> None:
                  r["source"] or None) for r in csv.DictReader(fh)]
     if rows:
         con.executemany("INSERT INTO annotations VALUES (?, ?, ?, ?, ?, ?, ?, NULL)", rows)
+
+
+POLICE_DISTRICTS_FILE = "police_districts.csv"
+
+
+def _load_police_districts(con: duckdb.DuckDBPyConnection) -> None:
+    """The shipped mapping of police districts to Kreise (``data/reference/police_districts.csv``), once.
+
+    ``bevoelkerungsanteil`` is a number, ``Rest`` (the part is the remainder of its Kreis) or empty; an empty
+    share of a part is derived from ``einwohner_teil`` / ``einwohner_kreis`` where both are given, else unknown.
+    Imported mappings are read by ``etl.districts``, which accepts more spellings of these columns.
+    """
+    if con.execute("SELECT count(*) FROM police_district_map WHERE batch_id IS NULL").fetchall()[0][0]:
+        return
+    path = config.REFERENCE_DIR / POLICE_DISTRICTS_FILE
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    rows = []
+    for r in records:
+        whole = r["anteil"].strip().lower() == "ganz"
+        share_text = (r.get("bevoelkerungsanteil") or "").strip()
+        part, kreis = (r.get("einwohner_teil") or "").strip(), (r.get("einwohner_kreis") or "").strip()
+        remainder = share_text.lower() == "rest"
+        share = None
+        if share_text and not remainder:
+            share = float(share_text)
+        elif not whole and not remainder and part and kreis:
+            share = int(part) / int(kreis)
+        aliases = [a.strip() for a in (r.get("weitere_namen") or "").split("|") if a.strip()]
+        rows.append((r["behoerde"], normalise_name(r["behoerde"]), aliases or None, r["kreis_ags"][:2],
+                     r["kreis_ags"], whole, r.get("teilgebiet") or None, share, remainder, int(part) if part else None,
+                     int(kreis) if kreis else None, r.get("stichtag_einwohner") or None,
+                     r.get("quelle_einwohner") or None, r["quelle"]))
+    if rows:
+        con.executemany("INSERT INTO police_district_map VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                        rows)
 
 
 def rebuild_regions(con: duckdb.DuckDBPyConnection) -> None:
