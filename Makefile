@@ -12,7 +12,12 @@ PORT ?= 8501
 # the dates `make test-clock` moves the test session's clock to
 CLOCKS ?= 2027-07-01 2030-01-01
 
-.PHONY: run test test-clock lint prereqs demo bench clean
+# the English catalogue: edited as .po (make i18n brings new texts in), compiled on install
+PO := locale/en/LC_MESSAGES/ik_monitor.po
+MO := $(PO:.po=.mo)
+I18N_KEYWORDS := -k _ -k N_ -k NP_:1c,2 -k n_:1,2 -k p_:1c,2 -k translate -k ntranslate:1,2 -k ptranslate:1c,2
+
+.PHONY: run test test-clock lint prereqs demo bench clean i18n
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,14 +25,25 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
-$(DB): | $(STAMP)
+$(MO): $(PO) | $(STAMP)
+	$(PY) tools/i18n.py compile
+
+# after changing texts: extract the German message ids, bring them into the English catalogue (new ones empty,
+# changed ones fuzzy); translate there, then `make test` fails until every message has its translation
+i18n: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords $(I18N_KEYWORDS) --sort-by-file --no-wrap \
+	  --project=IK-Monitor -o locale/ik_monitor.pot .
+	$(VENV)/bin/pybabel update -i locale/ik_monitor.pot -D ik_monitor -d locale -l en --no-wrap
+	@$(PY) tools/i18n.py check || true
+
+$(DB): | $(STAMP) $(MO)
 	IK_MONITOR_DB=$(DB) $(PY) -m etl demo
 
 # the demo data's first release: public pages show only released figures
 $(RELEASES)/LATEST: | $(DB)
 	IK_MONITOR_DB=$(DB) $(PY) -m etl release --user demo --note "Demodaten: erste Veröffentlichung"
 
-run: $(STAMP) $(DB) $(RELEASES)/LATEST
+run: $(STAMP) $(MO) $(DB) $(RELEASES)/LATEST
 	IK_MONITOR_DB=$(DB) $(PY) -m ui.serve --server.port $(PORT)
 
 # system packages first (one line naming what is missing), then lint, then the suite
@@ -37,22 +53,22 @@ prereqs:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --quiet .
 
-test: prereqs $(STAMP) lint
+test: prereqs $(STAMP) $(MO) lint
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 # the suite once more per date in CLOCKS, with the session's clock moved there (no test may depend on the day)
-test-clock: prereqs $(STAMP)
+test-clock: prereqs $(STAMP) $(MO)
 	@for clock in $(CLOCKS); do \
 	  echo "== test suite with the clock at $$clock"; \
 	  IK_TEST_CLOCK=$$clock $(PY) -m pytest -n 2 --dist loadgroup -q || exit 1; \
 	done
 
-demo: $(STAMP)
+demo: $(STAMP) $(MO)
 	rm -rf $(DB) $(DB).wal $(basename $(DB)).read.duckdb $(RELEASES)
 	IK_MONITOR_DB=$(DB) $(PY) -m etl demo
 	IK_MONITOR_DB=$(DB) $(PY) -m etl release --user demo --note "Demodaten: erste Veröffentlichung"
 
-bench: $(STAMP) $(DB) $(RELEASES)/LATEST
+bench: $(STAMP) $(MO) $(DB) $(RELEASES)/LATEST
 	IK_MONITOR_DB=$(DB) $(PY) bench/etl.py
 	IK_MONITOR_DB=$(DB) $(PY) bench/pages.py
 

@@ -14,8 +14,14 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-KINDS = {"method": ("Methodenwechsel", "Method change"), "event": ("Ereignis", "Event"),
-         "territory": ("Gebietsänderung", "Territorial change")}
+from .i18n import N_, translate
+
+KINDS = {"method": N_("Methodenwechsel"), "event": N_("Ereignis"), "territory": N_("Gebietsänderung")}
+
+
+def kind_label(kind: str, language: str = "de") -> str:
+    """"Methodenwechsel", "Ereignis" or "Gebietsänderung" in ``language``."""
+    return translate(KINDS[kind], language) if kind in KINDS else kind
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,7 @@ class Annotation:
         return self.text_en if language == "en" and self.text_en else self.text_de
 
     def kind_label(self, language: str = "de") -> str:
-        de, en = KINDS.get(self.kind, (self.kind, self.kind))
-        return en if language == "en" else de
+        return kind_label(self.kind, language)
 
     def applies_to(self, ags: str) -> bool:
         """A note for every region, for this region, or for the Land of this Kreis."""
@@ -57,13 +62,12 @@ def load_from_store(db_path=None) -> list[Annotation]:
 
 def frame(notes: list[Annotation], language: str = "de") -> pd.DataFrame:
     """The notes as a table for the Methodik and admin pages."""
-    en = language == "en"
     return pd.DataFrame({
-        "Quarter" if en else "Quartal": [a.quarter for a in notes],
-        "Region": [a.ags or ("all" if en else "alle") for a in notes],
-        "Kind" if en else "Art": [a.kind_label(language) for a in notes],
-        "Note" if en else "Hinweis": [a.text(language) for a in notes],
-        "Source" if en else "Quelle": [a.source or "" for a in notes],
+        translate("Quartal", language): [a.quarter for a in notes],
+        translate("Region", language): [a.ags or translate("alle", language) for a in notes],
+        translate("Art", language): [a.kind_label(language) for a in notes],
+        translate("Hinweis", language): [a.text(language) for a in notes],
+        translate("Quelle", language): [a.source or "" for a in notes],
     })
 
 

@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import math
 
+from .i18n import N_, translate
+
 MET, PARTLY, FAR = "met", "partly", "far"
 PARTLY_FROM_PCT = 50.0  # below half of the target is "far from the target"
 
 LABELS = {
-    MET: ("Soll erreicht", "target met"),
-    PARTLY: ("Soll zur Hälfte oder mehr erreicht", "half of the target or more"),
-    FAR: ("weniger als die Hälfte des Solls", "less than half of the target"),
+    MET: N_("Soll erreicht"),
+    PARTLY: N_("Soll zur Hälfte oder mehr erreicht"),
+    FAR: N_("weniger als die Hälfte des Solls"),
 }
 # Streamlit badge colours and Material icons: the shape differs too, so colour is never the only signal
 COLOURS = {MET: "green", PARTLY: "orange", FAR: "red"}
 ICONS = {MET: ":material/check_circle:", PARTLY: ":material/change_history:", FAR: ":material/error:"}
-RULE_DE = (f"Ampel: grün ab 100 % des Solls, gelb ab {PARTLY_FROM_PCT:.0f} %, rot darunter (auf ganze Prozent "
-           "gerundet, wie angezeigt); die Farbe steht immer zusammen mit dem Wert und einem Wort.")
-RULE_EN = (f"Traffic light: green from 100 % of the target, amber from {PARTLY_FROM_PCT:.0f} %, red below (rounded "
-           "to whole per cent, as shown); the colour always comes with the value and a word.")
+RULE = N_("Ampel: grün ab 100 % des Solls, gelb ab {partly} %, rot darunter (auf ganze Prozent gerundet, wie "
+          "angezeigt); die Farbe steht immer zusammen mit dem Wert und einem Wort.")
+
+
+def label(light: str, language: str = "de") -> str:
+    """The word that goes with the colour: "Soll erreicht", …"""
+    return translate(LABELS[light], language)
+
+
+def rule(language: str = "de") -> str:
+    """The traffic-light rule, as the pages and the glossary state it."""
+    return translate(RULE, language, partly=f"{PARTLY_FROM_PCT:.0f}")
 
 
 def attainment(coverage_pct: float | None) -> str | None:

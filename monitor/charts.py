@@ -4,7 +4,7 @@ Every figure carries inside the picture what a council briefing needs when it is
 a title (what, where, when), a subtitle (unit and definition), the target (Soll) where there is one, a footer
 "Quelle: … · Stand: …" and, for demo data, a visible "Demodaten" mark. Missing values are gaps, never zeros;
 values withheld for privacy (a string such as "< 3" in place of the number, or a ``suppressed`` mask) are
-marked as such. Numbers use German separators (1.234,5).
+marked as such. Numbers and dates follow the language (monitor.fmt: 1.234,5 in German, 1,234.5 in English).
 
 Builders take plain arguments (title, subtitle, unit, source, stand, is_demo, language) so the pages pass in
 what the indicator catalogue says; nothing here knows the catalogue.
@@ -17,14 +17,14 @@ import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from . import geo
+from . import fmt, geo
+from .i18n import N_, translate
 
 # --- house style -------------------------------------------------------------------------------------------
 
@@ -57,35 +57,23 @@ _TITLE_SIZE, _SUBTITLE_SIZE, _FOOTER_SIZE, _BASE_SIZE = 18, 13, 11, 13
 TOPOJSON_URL = "app/static/world-stub/"  # relative: works under a server.baseUrlPath too
 EXPORT_SCALE = 2
 
+# The words charts print, as German message ids (monitor.i18n translates them).
 _WORDS = {
-    "de": {
-        "source": "Quelle", "stand": "Stand", "demo": "Demodaten", "demo_long": "Demodaten – erfundene Zahlen, "
-        "keine echten Werte", "target": "Soll", "missing": "keine Daten", "suppressed": "unterdrückt (Datenschutz)",
-        "actual": "Ist", "of_previous": "des vorherigen Schritts", "of_target": "des Solls", "and": "und",
-        "suppressed_note": "* Summe unvollständig: einzelne Werte fehlen oder sind aus Datenschutzgründen "
-        "unterdrückt",
-        "missing_note": "–: keine Daten",
-        "highest": "höchster Wert", "lowest": "niedrigster Wert", "to": "bis", "no_values": "keine Werte",
-        "line": "Liniendiagramm", "bars": "Balkendiagramm", "stacked": "gestapeltes Balkendiagramm",
-        "gap": "Ist-Soll-Vergleich", "chain": "Interventionskette", "map": "Karte", "tiles": "Kachelkarte der Länder",
-        "regions": "Regionen", "without": "ohne Daten", "break": "Methodenwechsel", "notes": "Hinweise",
-    },
-    "en": {
-        "source": "Source", "stand": "As of", "demo": "Demo data", "demo_long": "Demo data – invented figures, "
-        "not real values", "target": "Target", "missing": "no data", "suppressed": "suppressed (privacy)",
-        "actual": "Actual", "of_previous": "of previous step", "of_target": "of target", "and": "and",
-        "suppressed_note": "* incomplete total: some values are missing or suppressed for privacy",
-        "missing_note": "–: no data",
-        "highest": "highest", "lowest": "lowest", "to": "to", "no_values": "no values",
-        "line": "Line chart", "bars": "Bar chart", "stacked": "Stacked bar chart", "gap": "Actual vs target",
-        "chain": "Intervention chain", "map": "Map", "tiles": "Tile map of the Länder", "regions": "regions",
-        "without": "without data", "break": "Method change", "notes": "Notes",
-    },
+    "source": N_("Quelle"), "stand": N_("Stand"), "demo": N_("Demodaten"),
+    "demo_long": N_("Demodaten – erfundene Zahlen, keine echten Werte"), "target": N_("Soll"),
+    "missing": N_("keine Daten"), "suppressed": N_("unterdrückt (Datenschutz)"), "actual": N_("Ist"),
+    "of_previous": N_("des vorherigen Schritts"), "of_target": N_("des Solls"), "and": N_("und"),
+    "suppressed_note": N_("* Summe unvollständig: einzelne Werte fehlen oder sind aus Datenschutzgründen unterdrückt"),
+    "missing_note": N_("–: keine Daten"), "highest": N_("höchster Wert"), "lowest": N_("niedrigster Wert"),
+    "to": N_("bis"), "no_values": N_("keine Werte"), "line": N_("Liniendiagramm"), "bars": N_("Balkendiagramm"),
+    "stacked": N_("gestapeltes Balkendiagramm"), "gap": N_("Ist-Soll-Vergleich"), "chain": N_("Interventionskette"),
+    "map": N_("Karte"), "tiles": N_("Kachelkarte der Länder"), "regions": N_("Regionen"),
+    "without": N_("ohne Daten"), "break": N_("Methodenwechsel"), "notes": N_("Hinweise"),
 }
 
 
 def _w(language: str, key: str) -> str:
-    return _WORDS.get(language, _WORDS["de"])[key]
+    return translate(_WORDS[key], language)
 
 
 def _template() -> go.layout.Template:
@@ -106,45 +94,9 @@ TEMPLATE = _template()
 # --- labels and numbers --------------------------------------------------------------------------------------
 
 
-def quarter_label(period: Any, language: str = "de") -> str:
-    """``2025-Q2`` → ``Q2 2025``; a year stays ``2025``; anything else is returned as text."""
-    text = str(period)
-    m = re.match(r"^(\d{4})-Q([1-4])$", text)
-    return f"Q{m.group(2)} {m.group(1)}" if m else text
-
-
-def format_number(value: Any, decimals: int = 0, unit: str = "", language: str = "de") -> str:
-    """``1234.5`` → ``1.234,5``; ``%`` attaches as ``37 %``; None/NaN → ``–``; strings (``< 3``) pass through."""
-    if isinstance(value, str):
-        return value
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    text = f"{float(value):,.{decimals}f}"
-    if language == "de":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    if not unit:
-        return text
-    return f"{text}\u00a0{unit}"
-
-
-def format_stand(stand: date | datetime | str | None, language: str = "de") -> str:
-    """The date of the latest load as ``21.11.2026`` (``2026-11-21`` in English)."""
-    if stand is None or stand == "":
-        return "–"
-    if isinstance(stand, str):
-        try:
-            stand = date.fromisoformat(stand[:10])
-        except ValueError:
-            return stand
-    if isinstance(stand, datetime):
-        stand = stand.date()
-    return stand.strftime("%d.%m.%Y") if language == "de" else stand.isoformat()
-
-
 def chart_title(what: str, region: str = "", period: Any = None) -> str:
     """A title that says what is shown, where and when: ``Schutzplätze – Dortmund, Q2 2025``."""
-    # A no-break space keeps "Q2 2025" together when the title wraps.
-    when = quarter_label(period).replace(" ", "\u00a0") if period else ""
+    when = fmt.quarter(period) if period else ""  # "Q2 2025" with a no-break space, the same in both languages
     where = ", ".join(p for p in (region, when) if p)
     return f"{what} – {where}" if where else what
 
@@ -216,24 +168,29 @@ def _split(values: pd.Series, suppressed: pd.Series | None = None) -> tuple[pd.S
     return numbers, labels
 
 
+def _number(value: Any, decimals: int = 0, unit: str = "", language: str = "de") -> str:
+    """A value printed in a chart; a gap is "–" (the legend of the chart says so)."""
+    return fmt.number(value, decimals, language, unit=unit, missing="–")
+
+
 def _hover_value(v: float, decimals: int, unit: str, language: str) -> str:
-    return format_number(v, decimals, unit, language)
+    return _number(v, decimals, unit, language)
 
 
 def _bar_label(v: float, decimals: int, unit: str, language: str) -> str:
     """Value printed on a bar or tile: only ``%`` is repeated there, other units stand on the axis."""
-    return format_number(v, decimals, "%" if _pct_unit(unit) else "", language)
+    return _number(v, decimals, "%" if _pct_unit(unit) else "", language)
 
 
 def _pct_unit(unit: str) -> bool:
     return unit.strip() == "%"
 
 
-def _axis_number_format(unit: str) -> dict:
-    fmt = dict(tickformat=",~f", separatethousands=True)
+def _axis_number_format(unit: str, language: str = "de") -> dict:
+    out = dict(tickformat=",~f", separatethousands=True)
     if _pct_unit(unit):
-        fmt["ticksuffix"] = "\u00a0%"
-    return fmt
+        out["ticksuffix"] = fmt.percent(0, 0, language)[1:]  # " %" in German, "%" in English
+    return out
 
 
 def _text_colour_on(fill: str) -> str:
@@ -287,7 +244,7 @@ def _frame(
     title_lines = _wrap(t.title, _TITLE_CHARS)
     subtitle_lines = _wrap(t.subtitle, _SUBTITLE_CHARS)
     footer_chars = _FOOTER_CHARS - (20 if t.is_demo else 0)  # room for the demo tag in the corner
-    footer = [f"{_w(lang, 'source')}: {t.source or '–'} · {_w(lang, 'stand')}: {format_stand(t.stand, lang)}"]
+    footer = [f"{_w(lang, 'source')}: {t.source or '–'} · {_w(lang, 'stand')}: {fmt.stand(t.stand, lang)}"]
     footer_lines: list[str] = []
     for line in [*footer, *extra_footer, *([t.note] if t.note else [])]:
         footer_lines.extend(_wrap(line, footer_chars))
@@ -365,7 +322,7 @@ def _extremes(labels: Sequence[str], values: Sequence[float], decimals: int, uni
     lo = min(pairs, key=lambda p: p[1])
 
     def fmt(v: float) -> str:
-        return format_number(v, decimals, unit, language)
+        return _number(v, decimals, unit, language)
     if hi == lo:
         return f"{hi[0]}: {fmt(hi[1])}"
     return (f"{_w(language, 'highest')} {hi[0]} ({fmt(hi[1])}), "
@@ -408,7 +365,7 @@ def trend_chart(
         df = df.to_frame(name=df.name or title)
     t = _texts(title, subtitle, source, stand, is_demo, language, note)
     periods = [str(p) for p in df.index]
-    x = [quarter_label(p, language) for p in periods]
+    x = [fmt.quarter(p, language) for p in periods]
     fig = go.Figure()
     any_suppressed = False
     alt_points: list[tuple[str, float]] = []
@@ -476,7 +433,7 @@ def trend_chart(
         xaxis=dict(type="category", categoryorder="array", categoryarray=x, tickvals=tickvals, ticktext=tickvals,
                    tickangle=0, automargin=False, showgrid=False),
         yaxis=dict(rangemode="tozero", automargin="left", title=dict(text=axis_title if axis_title is not None
-                   else ("" if _pct_unit(unit) else unit)), **_axis_number_format(unit)),
+                   else ("" if _pct_unit(unit) else unit)), **_axis_number_format(unit, language)),
         yaxis2=dict(overlaying="y", range=[0, 1], visible=False, fixedrange=True),
     )
     names = [str(c) for c in df.columns] + target_names + ([_w(language, "suppressed")] if any_suppressed else [])
@@ -568,7 +525,7 @@ def bar_ranking(
     top = max(finite + ([target] if target is not None else []) + [0])
     fig.update_xaxes(range=[0, top * 1.18 if top > 0 else 1], automargin=False, rangemode="tozero",
                      title=dict(text=axis_title if axis_title is not None else ("" if _pct_unit(unit) else unit)),
-                     **_axis_number_format(unit))
+                     **_axis_number_format(unit, language))
     fig.update_yaxes(type="category", automargin="left", showgrid=False, ticks="",
                      tickfont=dict(size=12 if len(labels) <= 40 else 11))
     if any(is_hi[i] for i in order):
@@ -580,7 +537,7 @@ def bar_ranking(
         fig.add_shape(type="line", x0=target, x1=target, y0=0, y1=1, yref="paper", layer="below",
                       line=dict(color=TARGET_COLOUR, width=2, dash="dash"))
         fig.add_annotation(x=target, y=1, yref="paper", yanchor="bottom", xanchor="center", showarrow=False,
-                           text=f"{_w(language, 'target')} {format_number(target, decimals, unit, language)}",
+                           text=f"{_w(language, 'target')} {_number(target, decimals, unit, language)}",
                            font=dict(size=11, color=TARGET_COLOUR))
         extra.append(name)
     n_missing = sum(1 for v in vals if math.isnan(v))
@@ -631,10 +588,10 @@ def gap_bars(
         else:
             # rows already in % of their target need no second percentage
             in_pct_of_target = _pct_unit(unit) and s == 100
-            pct = (f" ({format_number(v / s * 100, 0, '%', language)} {_w(language, 'of_target')})"
+            pct = (f" ({_number(v / s * 100, 0, '%', language)} {_w(language, 'of_target')})"
                    if s and s > 0 and not in_pct_of_target else "")
-            texts.append(f"{w_ist} {format_number(v, decimals, unit, language)} · {w_soll} "
-                         f"{format_number(s, decimals, unit, language)}{pct}")
+            texts.append(f"{w_ist} {_number(v, decimals, unit, language)} · {w_soll} "
+                         f"{_number(s, decimals, unit, language)}{pct}")
     fig = go.Figure()
     fig.add_trace(go.Bar(y=labels, x=soll.where(soll.notna(), None).tolist(), orientation="h", name=w_soll,
                          marker=dict(color="rgba(255,255,255,0)", line=dict(color=TARGET_COLOUR, width=1.5)),
@@ -650,7 +607,7 @@ def gap_bars(
     fig.update_layout(barmode="overlay", bargap=0.25)
     fig.update_xaxes(range=[0, top * 1.75 if top > 0 else 1], automargin=False, rangemode="tozero",
                      title=dict(text=axis_title if axis_title is not None else ("" if _pct_unit(unit) else unit)),
-                     **_axis_number_format(unit))
+                     **_axis_number_format(unit, language))
     fig.update_yaxes(type="category", automargin="left", showgrid=False, ticks="")
     gaps = "; ".join(f"{lab}: {txt}" for lab, txt in zip(labels[::-1], texts[::-1]))
     alt = f"{_w(language, 'gap')}: {title}. {gaps}."
@@ -681,7 +638,7 @@ def stacked_bars(
     without any number is labelled "keine Daten".
     """
     t = _texts(title, subtitle, source, stand, is_demo, language, note)
-    cats = [quarter_label(i, language) for i in df.index]
+    cats = [fmt.quarter(i, language) for i in df.index]
     if horizontal:
         cats, df = cats[::-1], df.iloc[::-1]
     fig = go.Figure()
@@ -695,7 +652,7 @@ def stacked_bars(
         counted |= numbers.notna()
         values = [None if math.isnan(v) else v for v in numbers]
         hover = [f"{col}<br>{c}: "
-                 f"{format_number(v, decimals, unit, language) if v is not None else (m or _w(language, 'missing'))}"
+                 f"{_number(v, decimals, unit, language) if v is not None else (m or _w(language, 'missing'))}"
                  "<extra></extra>" for c, v, m in zip(cats, values, marks)]
         bar = dict(name=str(col), marker=dict(color=PALETTE[i % len(PALETTE)]), hovertemplate=hover)
         fig.add_trace(go.Bar(y=cats, x=values, orientation="h", **bar) if horizontal
@@ -711,7 +668,7 @@ def stacked_bars(
         if show_totals or not ok or flag:
             fig.add_annotation(**pos, text=text, showarrow=False, font=dict(size=11, color=TEXT_COLOUR))
     value_axis = dict(rangemode="tozero", title=dict(text=axis_title if axis_title is not None else
-                      ("" if _pct_unit(unit) else unit)), **_axis_number_format(unit))
+                      ("" if _pct_unit(unit) else unit)), **_axis_number_format(unit, language))
     cat_axis = dict(type="category", showgrid=False, tickangle=0)
     top = float(totals.max()) if len(totals) else 0
     if horizontal:
@@ -771,9 +728,9 @@ def chain_chart(
         if math.isnan(v):
             texts.append(f"{m} – {_w(language, 'suppressed')}" if m else _w(language, "missing"))
         else:
-            text = format_number(v, decimals, unit, language)
+            text = _number(v, decimals, unit, language)
             if s.share_of_previous and prev is not None and prev > 0:
-                text += f" · {format_number(v / prev * 100, 0, '%', language)} {_w(language, 'of_previous')}"
+                text += f" · {_number(v / prev * 100, 0, '%', language)} {_w(language, 'of_previous')}"
             texts.append(text)
         if s.share_of_previous:
             prev = None if math.isnan(v) else v
@@ -785,8 +742,8 @@ def chain_chart(
         textfont=dict(size=12, color=TEXT_COLOUR), hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False,
     ))
     top = max([v for v in numbers if not math.isnan(v)] + [0])
-    fig.update_xaxes(range=[0, top * 1.55 if top > 0 else 1], automargin=False, **_axis_number_format(unit),
-                     title=dict(text="" if _pct_unit(unit) else unit))
+    fig.update_xaxes(range=[0, top * 1.55 if top > 0 else 1], automargin=False,
+                     **_axis_number_format(unit, language), title=dict(text="" if _pct_unit(unit) else unit))
     fig.update_yaxes(type="category", automargin="left", showgrid=False, ticks="")
     alt = f"{_w(language, 'chain')}: {title}. " + " → ".join(f"{s.label} {x}" for s, x in zip(items, texts)) + "."
     return _frame(fig, t, plot_height=max(160, 52 * len(items)), legend=False, x_axis_space=34, alt=alt,
@@ -806,7 +763,7 @@ def _colour_range(values: Sequence[float], zmin: float | None, zmax: float | Non
 
 def _target_text(target: float, label: str, decimals: int, unit: str, language: str) -> str:
     return _target_name(label, language) if label else \
-        f"{_w(language, 'target')}: {format_number(target, decimals, unit, language)}"
+        f"{_w(language, 'target')}: {_number(target, decimals, unit, language)}"
 
 
 def _mark_target_on_colourbar(fig: go.Figure, target: float, lo: float, hi: float, language: str) -> None:
@@ -818,8 +775,9 @@ def _mark_target_on_colourbar(fig: go.Figure, target: float, lo: float, hi: floa
                        text=f"<b>{_w(language, 'target')} ▸</b>", font=dict(size=11, color=TARGET_COLOUR))
 
 
-def _colourbar(unit: str) -> dict:
-    return dict(thickness=14, len=0.7, x=1.0, xanchor="left", y=0.5, outlinewidth=0, **_axis_number_format(unit))
+def _colourbar(unit: str, language: str) -> dict:
+    return dict(thickness=14, len=0.7, x=1.0, xanchor="left", y=0.5, outlinewidth=0,
+                **_axis_number_format(unit, language))
 
 
 def _title_colourbar(fig: go.Figure, unit: str, title: str | None) -> None:
@@ -873,8 +831,8 @@ def choropleth(
         geojson=geo.subset(geojson, ags=locs[has_value].tolist()), featureidkey="properties.ags",
         locations=locs[has_value].tolist(),
         z=numbers[has_value].tolist(), zmin=lo, zmax=hi, colorscale=COLORSCALE,
-        marker=dict(line=dict(color="white", width=0.6)), colorbar=_colourbar(unit),
-        hovertemplate=[f"{n}: {format_number(v, decimals, unit, language)}<extra></extra>"
+        marker=dict(line=dict(color="white", width=0.6)), colorbar=_colourbar(unit, language),
+        hovertemplate=[f"{n}: {_number(v, decimals, unit, language)}<extra></extra>"
                        for n, v in zip(names[has_value], numbers[has_value])],
         showlegend=False, name="",
     ))
@@ -956,7 +914,7 @@ def tile_map(
         v, m = by_ags.get(ags, (float("nan"), ""))
         if not math.isnan(v):
             fill = sample_colorscale(COLORSCALE, [min(max((v - lo) / (hi - lo), 0), 1)], colortype="rgb")[0]
-            label = format_number(v, decimals, "%" if _pct_unit(unit) else "", language)
+            label = _number(v, decimals, "%" if _pct_unit(unit) else "", language)
         elif m:
             fill, label = SUPPRESSED_COLOUR, m
         else:
@@ -969,7 +927,7 @@ def tile_map(
         fig.add_annotation(x=col, y=row, text=f"<b>{geo.LAND_ABBREVIATIONS[ags]}</b><br>{label}", showarrow=False,
                            font=dict(size=13, color=colour), align="center")
         land_name = (names or {}).get(ags, geo.LAND_ABBREVIATIONS[ags])
-        state = (format_number(v, decimals, unit, language) if not math.isnan(v)
+        state = (_number(v, decimals, unit, language) if not math.isnan(v)
                  else (f"{m} – {_w(language, 'suppressed')}" if m else _w(language, "missing")))
         cx.append(col)
         cy.append(row)
@@ -977,7 +935,7 @@ def tile_map(
     fig.add_trace(go.Scatter(
         x=cx, y=cy, mode="markers", hovertemplate=hover, showlegend=False,
         marker=dict(size=48, symbol="square", opacity=0, color=[lo] * len(cx), cmin=lo, cmax=hi,
-                    colorscale=COLORSCALE, showscale=True, colorbar=_colourbar(unit)),
+                    colorscale=COLORSCALE, showscale=True, colorbar=_colourbar(unit, language)),
     ))
     rows = max(r for r, _ in geo.TILE_GRID.values()) + 1
     cols = max(c for _, c in geo.TILE_GRID.values()) + 1

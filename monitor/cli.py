@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import config, datasets, privacy, store
+from . import config, datasets, fmt, privacy, store
 from .catalogue import CATALOGUE, PILLARS
 from .figures import Figures, LiveFigures, NoRelease, ReleaseFigures
 from .indicators import VARIANTS, RegionReport, UnknownRegion, need_decimals
@@ -94,10 +94,10 @@ def _table(report: RegionReport, status: dict) -> str:
     rel = status.get("release")
     lines = [f"{report.region_name} ({report.region}) – {Period(report.period).label_de()}"]
     lines.append(f"Veröffentlichung {rel['number']} vom {rel['created_at']:%d.%m.%Y}" if rel
-                 else f"{privacy.INTERNAL_DE} (Arbeitsbestand, ungesperrt)")
+                 else f"{privacy.internal('de')} (Arbeitsbestand, ungesperrt)")
     if p.get("total") is not None:
         lines.append(
-            f"Bevölkerung: {privacy.format_de(p['total'])} (davon Frauen {privacy.format_de(p['female'])}), "
+            f"Bevölkerung: {fmt.number(p['total'])} (davon Frauen {fmt.number(p['female'])}), "
             f"Stichtag {p['reference_date']:%d.%m.%Y}, Basis {p['basis']}"
         )
     lines.append(f"Soll-Variante Schutzplätze: {report.variant}")
@@ -118,10 +118,10 @@ def _table(report: RegionReport, status: dict) -> str:
             ind = v.indicator
             shown = privacy.display_value(ind, v.value, v.flag)
             own_target = v.target is not None and v.target.indicator == ind.id
-            needed = privacy.format_de(v.needed, need_decimals(ind.id)) if own_target else ""
-            gap = privacy.format_de(v.gap, need_decimals(ind.id)) if own_target else ""
+            needed = fmt.number(v.needed, need_decimals(ind.id)) if own_target else ""
+            gap = fmt.number(v.gap, need_decimals(ind.id)) if own_target else ""
             lines.append(f"  {ind.label_de:<{width}}  {shown.display:>12}  {ind.unit_de:<26}  {needed:>10}  {gap:>10}")
-    lines += ["", privacy.NOTE_MISSING_DE]
+    lines += ["", privacy.missing_note("de")]
     return "\n".join(lines)
 
 
@@ -143,7 +143,7 @@ def _indicators(args: argparse.Namespace) -> int:
         out = report.as_json()
         out["release"] = status["release"]["number"] if status.get("release") else None
         if not status.get("release"):
-            out["note"] = privacy.INTERNAL_DE
+            out["note"] = privacy.internal('de')
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     else:
         print(_table(report, status))
@@ -157,7 +157,7 @@ def _status(args: argparse.Namespace) -> int:
         print(f"Veröffentlichung {rel['number']} vom {rel['created_at']:%d.%m.%Y, %H:%M} Uhr ({rel['author']})"
               + (f": {rel['note']}" if rel.get("note") else ""))
     else:
-        print(f"Datenbank: {config.db_path()} ({privacy.INTERNAL_DE})")
+        print(f"Datenbank: {config.db_path()} ({privacy.internal('de')})")
     for ds, q in s["latest_quarter"].items():
         print(f"  {ds}: letztes Quartal {q or '–'}, {s['rows'][ds]} Zeilen")
     print(f"Stand: {s['stand_de'] or '–'}; aktive Ladevorgänge: {s['batches']}; Demo-Daten: "
@@ -207,7 +207,7 @@ def _report(args: argparse.Namespace) -> int:
         return 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(content)
-    print(f"{out} geschrieben ({len(content) // 1024} KB)" + ("." if args.public else f" – {privacy.INTERNAL_DE}."))
+    print(f"{out} geschrieben ({len(content) // 1024} KB)" + ("." if args.public else f" – {privacy.internal('de')}."))
     if tile is not None:
         tile_path = _marked(Path(args.tile), args.public)
         tile_path.write_bytes(tile)

@@ -20,7 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .charts import format_stand
+from . import fmt
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER_ROW = 6  # 1-based row of the column headers in the XLSX data sheet; pandas: skiprows=HEADER_ROW - 1
@@ -143,7 +143,7 @@ def to_xlsx_bytes(
     ws = wb.active
     ws.title = _sheet_title(sheet_name)
     source_line = f"{'Quelle' if de else 'Source'}: {source or '–'}"
-    stand_line = f"{'Stand' if de else 'As of'}: {format_stand(stand, language)}"
+    stand_line = f"{'Stand' if de else 'As of'}: {fmt.stand(stand, language)}"
     demo_line = (DEMO_NOTE_DE if de else DEMO_NOTE_EN) if is_demo else ""
     block = [title, source_line, stand_line, demo_line or note]
     for row, text in enumerate(block, start=1):
@@ -197,7 +197,7 @@ def to_xlsx_bytes(
     rows = [
         ("Titel" if de else "Title", title),
         ("Quelle" if de else "Source", source),
-        ("Stand" if de else "As of", format_stand(stand, language)),
+        ("Stand" if de else "As of", fmt.stand(stand, language)),
         ("Demodaten" if de else "Demo data", ("ja" if de else "yes") if is_demo else ("nein" if de else "no")),
         ("Hinweis" if de else "Note", note),
         ("Erstellt mit" if de else "Made with", "IK-Monitor"),

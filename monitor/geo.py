@@ -14,8 +14,7 @@ _LEVEL_ALIASES = {"kreis": "kreis", "kreise": "kreis", "land": "land", "laender"
 METADATA_FILE = "boundaries.json"
 
 ATTRIBUTION_DEFAULT = "© GeoBasis-DE / BKG (Daten verändert), dl-de/by-2-0"
-INSTALL_HINT_DE = "Grenzen hinzufügen: python -m etl boundaries PFAD"
-INSTALL_HINT_EN = "Add boundaries: python -m etl boundaries PATH"
+INSTALL_COMMAND = "python -m etl boundaries PFAD"
 
 # The 16 Länder on a 6 × 5 grid, each where it roughly lies: (row from the north, column from the west).
 TILE_GRID: dict[str, tuple[int, int]] = {

@@ -1,4 +1,4 @@
-"""How hidden values look: the marks of a release's disclosure control, and German number display.
+"""How hidden values look: the marks of a release's disclosure control and their footnotes.
 
 What is hidden is decided once per release (``monitor.release`` with ``monitor.disclosure``), never at display
 time: public figures come from a release, in which a hidden value is None and its flag says why. This module
@@ -15,25 +15,22 @@ The internal view (working store, signed-in users with an internal role) has no 
 
 from __future__ import annotations
 
-import math
 from typing import Any, Mapping, NamedTuple
 
 import pandas as pd
 
-from . import config
+from . import config, fmt
 from .catalogue import CATALOGUE, Indicator
+from .i18n import N_, translate
 
 MISSING = "k. A."  # no report for this region and period
 SMALL, PROTECTED, WITHHELD_FLAG = "small", "protected", "withheld"  # flags in a release
 WITHHELD = "–"  # the mark of a withheld rate
 PROTECTED_MARK = "•"  # the mark of a secondary suppression
 FLAGS = (SMALL, PROTECTED, WITHHELD_FLAG)
-NOTE_MISSING_DE = "k. A.: keine Meldung für diese Region und diesen Zeitraum."
-NOTE_MISSING_EN = "n/a: no report for this region and period."
-INTERNAL_DE = "Intern – nicht zur Veröffentlichung"
-INTERNAL_EN = "Internal – not for publication"
+NOTE_MISSING = N_("{missing}: keine Meldung für diese Region und diesen Zeitraum.")
+INTERNAL = N_("Intern – nicht zur Veröffentlichung")
 INTERNAL_SUFFIX = "_INTERN"
-_SWAP = str.maketrans(",.", ".,")
 
 
 def file_name(name: str, public: bool) -> str:
@@ -60,76 +57,53 @@ def mark(flag: str | None, min_count: int | None = None) -> str:
     return ""
 
 
-def note_small_de(min_count: int | None = None) -> str:
-    m = min_count or config.MIN_COUNT
-    return (f"„{small_label(m)}“: weniger als {m} Fälle (auch 0); zum Schutz der Betroffenen nicht "
-            f"veröffentlicht.")
+NOTE_SMALL = N_("„{mark}“: weniger als {n} Fälle (auch 0); zum Schutz der Betroffenen nicht veröffentlicht.")
+NOTE_PROTECTED = N_("„{mark}“: gesperrt, damit sich eine kleine Zahl nicht aus Summen, Jahreswerten oder anderen "
+                    "Angaben errechnen lässt.")
+NOTE_WITHHELD = N_("„{mark}“: Quote nicht veröffentlicht – sie beruht auf weniger als {n} Ereignissen oder auf "
+                   "einer gesperrten Zahl.")
 
 
-def note_protected_de() -> str:
-    return (f"„{PROTECTED_MARK}“: gesperrt, damit sich eine kleine Zahl nicht aus Summen, Jahreswerten oder "
-            f"anderen Angaben errechnen lässt.")
-
-
-def note_withheld_de(min_events: int | None = None) -> str:
-    return (f"„{WITHHELD}“: Quote nicht veröffentlicht – sie beruht auf weniger als "
-            f"{min_events or config.MIN_RATE_EVENTS} Ereignissen oder auf einer gesperrten Zahl.")
-
-
-def note_small_en(min_count: int | None = None) -> str:
-    m = min_count or config.MIN_COUNT
-    return f"'{small_label(m)}': fewer than {m} cases (0 included), not published to protect those affected."
-
-
-def note_protected_en() -> str:
-    return (f"'{PROTECTED_MARK}': suppressed so that a small number cannot be worked out from totals, years or "
-            f"other figures.")
-
-
-def note_withheld_en(min_events: int | None = None) -> str:
-    return (f"'{WITHHELD}': rate not published – it rests on fewer than {min_events or config.MIN_RATE_EVENTS} "
-            f"events or on a suppressed count.")
+def note(flag: str, language: str = "de", min_count: int | None = None, min_events: int | None = None) -> str:
+    """The footnote of one mark, in ``language``."""
+    if flag == SMALL:
+        m = min_count or config.MIN_COUNT
+        return translate(NOTE_SMALL, language, mark=small_label(m), n=m)
+    if flag == PROTECTED:
+        return translate(NOTE_PROTECTED, language, mark=PROTECTED_MARK)
+    return translate(NOTE_WITHHELD, language, mark=WITHHELD, n=min_events or config.MIN_RATE_EVENTS)
 
 
 def notes(language: str = "de", min_count: int | None = None, min_events: int | None = None) -> list[str]:
     """All three footnotes of the public marks, in ``language``."""
-    if language == "en":
-        return [note_small_en(min_count), note_protected_en(), note_withheld_en(min_events)]
-    return [note_small_de(min_count), note_protected_de(), note_withheld_de(min_events)]
+    return [note(f, language, min_count, min_events) for f in FLAGS]
+
+
+def internal(language: str = "de") -> str:
+    """The words internal pages and files carry."""
+    return translate(INTERNAL, language)
+
+
+def missing_note(language: str = "de") -> str:
+    """The footnote of "k. A." / "n/a"."""
+    return translate(NOTE_MISSING, language, missing=fmt.MISSING.get(language, MISSING))
 
 
 class Shown(NamedTuple):
-    display: str  # German text for tables and labels
+    display: str  # text for tables and labels, in the language asked for
     value: float | None  # the number that may be shown (None: missing or hidden)
     suppressed: bool
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return True
-
-
-def format_de(value: Any, decimals: int = 0) -> str:
-    """German number format: 1.234,5; missing values as "k. A."."""
-    if _is_missing(value):
-        return MISSING
-    number = round(float(value), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"{number:,.{decimals}f}".translate(_SWAP)
-
-
 def display_value(indicator: Indicator | str, value: Any, flag: str | None = None, *,
-                  min_count: int | None = None) -> Shown:
-    """A value as shown: its mark when the release hid it, "k. A." when missing, else the German number."""
+                  min_count: int | None = None, language: str = "de") -> Shown:
+    """A value as shown: its mark when the release hid it, "k. A." / "n/a" when missing, else the number."""
     ind = CATALOGUE[indicator] if isinstance(indicator, str) else indicator
     if _flag(flag):
         return Shown(mark(flag, min_count), None, True)
-    if _is_missing(value):
-        return Shown(MISSING, None, False)
-    return Shown(format_de(value, ind.decimals), float(value), False)
+    if fmt.is_missing(value):
+        return Shown(fmt.number(None, language=language), None, False)
+    return Shown(fmt.number(value, ind.decimals, language), float(value), False)
 
 
 def _flag(value: Any) -> str | None:
@@ -155,12 +129,12 @@ def marks_of(df: pd.DataFrame, indicator_id: str, min_count: int | None = None) 
 
 
 def with_marks(df: pd.DataFrame, indicator_ids: list[str] | None = None, *, as_text: bool = False,
-               min_count: int | None = None) -> pd.DataFrame:
+               min_count: int | None = None, language: str = "de") -> pd.DataFrame:
     """A copy of ``df`` whose hidden cells carry their mark.
 
     ``indicator_ids``: the columns to treat (default: every catalogue id among the columns). Hidden cells become
-    NaN, or with ``as_text`` every treated column becomes German display text ("< 3", "•", "–", "k. A.",
-    "1.234,5"). ``attrs["hidden"]`` counts the hidden cells per flag.
+    NaN, or with ``as_text`` every treated column becomes display text in ``language`` ("< 3", "•", "–",
+    "k. A.", "1.234,5"). ``attrs["hidden"]`` counts the hidden cells per flag.
     """
     ids = [c for c in df.columns if c in CATALOGUE] if indicator_ids is None else list(indicator_ids)
     out = df.copy()
@@ -171,7 +145,8 @@ def with_marks(df: pd.DataFrame, indicator_ids: list[str] | None = None, *, as_t
         for f in FLAGS:
             counts[f] += flags.count(f)
         if as_text:
-            out[i] = [mark(f, min_count) if f else format_de(v, ind.decimals) for v, f in zip(df[i].tolist(), flags)]
+            out[i] = [mark(f, min_count) if f else fmt.number(v, ind.decimals, language)
+                      for v, f in zip(df[i].tolist(), flags)]
         else:
             hidden = pd.Series([f is not None for f in flags], index=df.index)
             out[i] = pd.to_numeric(df[i], errors="coerce").astype("float64").mask(hidden)
@@ -183,12 +158,5 @@ def notes_for(df_or_counts: pd.DataFrame | Mapping[str, int], language: str = "d
               min_count: int | None = None, min_events: int | None = None) -> list[str]:
     """The footnotes a table needs, given ``with_marks``' result (or its counts per flag)."""
     counts = df_or_counts.attrs.get("hidden", {}) if isinstance(df_or_counts, pd.DataFrame) else df_or_counts
-    en = language == "en"
-    out = []
-    if counts.get(SMALL):
-        out.append(note_small_en(min_count) if en else note_small_de(min_count))
-    if counts.get(PROTECTED):
-        out.append(note_protected_en() if en else note_protected_de())
-    if counts.get(WITHHELD_FLAG):
-        out.append(note_withheld_en(min_events) if en else note_withheld_de(min_events))
+    out = [note(f, language, min_count, min_events) for f in FLAGS if counts.get(f)]
     return out

@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from . import annotations, catalogue, charts, config, geo, images, planning, privacy
+from . import annotations, catalogue, chain, charts, config, fmt, geo, images, planning, privacy
 from .catalogue import CATALOGUE
 from .datasets import DATASETS
 from .figures import Figures
@@ -37,7 +37,6 @@ from .indicators import (
     DEFAULT_VARIANT,
     RegionReport,
     UnknownRegion,
-    chain_from_report,
     need_decimals,
 )
 from .periods import Period
@@ -59,7 +58,7 @@ DEMO = (213, 94, 0)
 LIGHT_FILL = (232, 238, 244)
 
 POPULATION_SHORT = "Bevölkerung: Statistische Ämter des Bundes und der Länder"
-INTERNAL_DE = (f"{privacy.INTERNAL_DE}: interne Fassung aus dem Arbeitsbestand, enthält kleine Fallzahlen.")
+INTERNAL_DE = (f"{privacy.internal('de')}: interne Fassung aus dem Arbeitsbestand, enthält kleine Fallzahlen.")
 PUBLIC_DE = ("Öffentliche Fassung aus einer Veröffentlichung – kleine Fallzahlen und Zahlen, aus denen sie sich "
              "errechnen ließen, sind gesperrt.")
 
@@ -73,20 +72,6 @@ KEY_FIGURES = (
     "counselling_persons", "counselling_persons_per_10k_women", "counselling_waiting_days", "police_callouts",
     "police_callouts_per_10k", "police_referral_rate_pct", "counselling_reach_rate_pct", "police_high_risk_cases",
 )
-CHAIN_LABELS = {
-    "police_callouts": ("Polizeieinsätze", "Einsätze (Fälle), Polizei"),
-    "police_eviction_orders": ("Wohnungsverweisungen", "Anordnungen, Polizei"),
-    "police_referrals": ("Weiterleitungen an Beratung", "Fälle mit Einwilligung, Polizei"),
-    "counselling_police_referrals_reached": ("Von der Beratung erreicht", "Personen, Meldungen der Beratungsstellen"),
-    "shelter_admissions_women": ("Aufnahmen im Frauenhaus", "Frauen, alle Aufnahmen – nicht nur nach Polizeieinsatz"),
-    "shelter_turn_aways": ("Abweisungen (neben der Kette)", "Anfragen, nicht Personen – keine Teilmenge der Kette"),
-}
-SHARE_BASE = {
-    "police_eviction_rate_pct": "der Einsätze",
-    "police_referral_rate_pct": "der Einsätze",
-    "counselling_reach_rate_pct": "der eingegangenen Vermittlungen",
-}
-
 
 # --- numbers as the report shows them ----------------------------------------------------------------------
 
@@ -114,17 +99,17 @@ def change(now: RegionReport, before: RegionReport, ind_id: str) -> str:
     if sa.value is None or sb.value is None:
         return privacy.MISSING
     diff = sa.value - sb.value
-    text = privacy.format_de(abs(diff), CATALOGUE[ind_id].decimals)
+    text = fmt.number(abs(diff), CATALOGUE[ind_id].decimals)
     sign = "+" if diff > 0 and text.strip("0,") else ("−" if diff < 0 and text.strip("0,") else "±")
     return f"{sign}{text}" + (" Pp." if _is_pct(ind_id) else "")
 
 
 def _pct(value: float | None) -> str:
-    return privacy.MISSING if value is None else f"{privacy.format_de(value, 0)} %"
+    return privacy.MISSING if value is None else f"{fmt.number(value, 0)} %"
 
 
 def _need(report: RegionReport, ind_id: str) -> str:
-    return privacy.format_de(report.value(ind_id), need_decimals(ind_id))
+    return fmt.number(report.value(ind_id), need_decimals(ind_id))
 
 
 def _source(report: RegionReport | None, dataset_ids: Iterable[str], target_source: str | None = None, *,
@@ -245,7 +230,7 @@ def _trend_figure(report: RegionReport, trend: pd.DataFrame, status: dict, where
         masks = pd.DataFrame({"Schutzplätze": privacy.marks_of(trend, "shelter_places").to_numpy()},
                              index=frame.index)
     target = report.values["shelter_places"].target
-    span = f"{charts.quarter_label(frame.index[0])}–{charts.quarter_label(frame.index[-1])}"
+    span = f"{fmt.quarter(frame.index[0])}–{fmt.quarter(frame.index[-1])}"
     return charts.trend_chart(
         frame, title=charts.chart_title("Schutzplätze und Soll", where, span),
         subtitle="Plätze (Betten) für Frauen und Kinder am Quartalsende; gestrichelt: Soll",
@@ -274,33 +259,15 @@ def _comparison_figure(b: Briefing, compact: bool = False) -> go.Figure:
         title=charts.chart_title("Schutzplätze je 10.000 Einwohner:innen", scope, r.period),
         subtitle="Plätze (Betten) für Frauen und Kinder je 10.000 Einwohner:innen; gestrichelt: Soll",
         unit="Plätze je 10.000", decimals=2, target=target,
-        target_label=f"Soll {charts.format_number(target, 1)} je 10.000" if target else "", axis_title="",
+        target_label=f"Soll {fmt.number(target, 1)} je 10.000" if target else "", axis_title="",
         source=_source(r, ("shelters",), r.values["shelter_places"].target.source
                        if r.values["shelter_places"].target else None, compact=compact), **_style(b.status),
     )
 
 
-def chain_steps(report: RegionReport) -> list[charts.ChainStep]:
-    """The intervention chain as chart steps: values with their marks, shares from the monitor's rates."""
-    out = []
-    for step in chain_from_report(report):
-        s = privacy.display_value(step.id, step.value, step.flag)
-        label, note = CHAIN_LABELS[step.id]
-        if step.share_id and (step.share_pct is not None or step.share_flag):
-            note = f"{note} · {shown(report, step.share_id)} {SHARE_BASE[step.share_id]}"
-        out.append(charts.ChainStep(label, s.display if s.suppressed else s.value, note, share_of_previous=False))
-    return out
-
-
 def _chain_figure(report: RegionReport, status: dict, where: str) -> go.Figure:
-    return charts.chain_chart(
-        chain_steps(report),
-        title=charts.chart_title("Interventionskette", where, report.period),
-        subtitle="Vom Polizeieinsatz bis zur Aufnahme im Frauenhaus; verschiedene Datensätze und Zähleinheiten "
-                 "(Fälle, Personen, Anfragen) – kein Trichter derselben Personen",
-        note=catalogue.COMPARABILITY_DE, source=_source(report, ("police", "counselling", "shelters")),
-        **_style(status),
-    )
+    return chain.figure(report, where, note=catalogue.COMPARABILITY_DE,
+                        source=_source(report, ("police", "counselling", "shelters")), **_style(status))
 
 
 def briefing_figures(b: Briefing, *, compact: bool = False) -> dict[str, go.Figure]:
@@ -331,7 +298,7 @@ def _fonts() -> tuple[Path, Path]:
 def _fmt_stand(stand: Any) -> str:
     if isinstance(stand, datetime):
         return stand.strftime("%d.%m.%Y, %H:%M Uhr")
-    return charts.format_stand(stand)
+    return fmt.stand(stand)
 
 
 class ReportPdf(FPDF):
@@ -363,7 +330,7 @@ class ReportPdf(FPDF):
             self.set_fill_color(170, 0, 0)
             self.set_text_color(255, 255, 255)
             self.set_xy(MARGIN, 5)
-            self.cell(70, 5, privacy.INTERNAL_DE.upper(), fill=True, align="C")
+            self.cell(70, 5, privacy.internal('de').upper(), fill=True, align="C")
             self.set_text_color(*TEXT)
             self.set_xy(MARGIN, 13)
         if not self.is_demo:
@@ -388,7 +355,7 @@ class ReportPdf(FPDF):
         self.set_text_color(*MUTED)
         left = f"{self.running_title} · IK-Monitor · erstellt am {self.made_on:%d.%m.%Y}"
         if self.internal:
-            left = f"{privacy.INTERNAL_DE} · {left}"
+            left = f"{privacy.internal('de')} · {left}"
         self.cell(CONTENT_W - 25, 5, left, align="L")
         self.cell(25, 5, f"Seite {self.page_no()} von {{nb}}", align="R")
         self.set_text_color(*TEXT)
@@ -560,7 +527,7 @@ def _methodology(pdf: ReportPdf, report: RegionReport, status: dict, public: boo
 
 def _targets_table(pdf: ReportPdf, report: RegionReport, previous: RegionReport, land: RegionReport | None,
                    germany: RegionReport | None, public: bool) -> None:
-    header = ["", "Ist", "Soll", "Lücke", "Ist in % des Solls", f"Ist {charts.quarter_label(previous.period)}",
+    header = ["", "Ist", "Soll", "Lücke", "Ist in % des Solls", f"Ist {fmt.quarter(previous.period)}",
               "Veränd."]
     widths = [46, 13, 13, 13, 24, 21, 17]
     if land is not None:
@@ -637,7 +604,7 @@ def briefing_pdf(b: Briefing, *, renderer: images.Renderer | None = None) -> byt
                else "1 Platz je Familienplatz (WAVE/EIGE)")
     pdf.note(f"Soll: Bedarf nach den Maßstäben der Istanbul-Konvention (Quellen unter „Methodik“); "
              f"Zählweise Schutzplätze: {variant}. Lücke = max(Soll − Ist, 0). Veränderung gegenüber dem "
-             f"Vorjahreszeitraum {charts.quarter_label(b.previous.period)}.")
+             f"Vorjahreszeitraum {fmt.quarter(b.previous.period)}.")
     pdf.ln(1)
     pdf.heading("Kennzahlen", keep=40)
     _key_table(pdf, r, b.previous, b.land, b.germany, b.public)
@@ -799,14 +766,14 @@ def _kreise_rows(lr: LandReport) -> tuple[list[str], list[list[str]], list[float
         else:
             meldung = f"{int(sr or 0)} von {int(sk or 0)}" if sk and not pd.isna(sk) else "keine Einr."
         rows.append([
-            rec["ags"], rec["name"], privacy.format_de(rec["population_total"]),
-            privacy.format_de(rec["shelter_places"]), privacy.format_de(rec["shelter_places_needed"]),
-            privacy.format_de(rec["shelter_places_missing"]), _pct(_nan_none(rec["shelter_coverage_pct"])),
-            privacy.format_de(rec["counselling_centres"]), privacy.format_de(rec["counselling_centres_needed"], 1),
-            privacy.format_de(rec["counselling_centres_missing"], 1), meldung,
+            rec["ags"], rec["name"], fmt.number(rec["population_total"]),
+            fmt.number(rec["shelter_places"]), fmt.number(rec["shelter_places_needed"]),
+            fmt.number(rec["shelter_places_missing"]), _pct(_nan_none(rec["shelter_coverage_pct"])),
+            fmt.number(rec["counselling_centres"]), fmt.number(rec["counselling_centres_needed"], 1),
+            fmt.number(rec["counselling_centres_missing"], 1), meldung,
         ])
     r = lr.report
-    rows.append([r.region, f"{r.region_name} insgesamt", privacy.format_de(r.population.get("total")),
+    rows.append([r.region, f"{r.region_name} insgesamt", fmt.number(r.population.get("total")),
                  shown(r, "shelter_places"), _need(r, "shelter_places_needed"),
                  _need(r, "shelter_places_missing"), _pct(r.value("shelter_coverage_pct")),
                  shown(r, "counselling_centres"), _need(r, "counselling_centres_needed"),
@@ -847,12 +814,12 @@ def land_report_pdf(lr: LandReport, *, renderer: images.Renderer | None = None) 
     if plan is not None:
         t = plan.total
         pdf.heading("Bedarfsplanung nach dem Gewalthilfegesetz", keep=20)
-        per_year_places = privacy.format_de(t["places_per_year"]) if t["places_per_year"] is not None else "k. A."
-        per_year_centres = privacy.format_de(t["centres_per_year"]) if t["centres_per_year"] is not None else "k. A."
+        per_year_places = fmt.number(t["places_per_year"]) if t["places_per_year"] is not None else "k. A."
+        per_year_centres = fmt.number(t["centres_per_year"]) if t["centres_per_year"] is not None else "k. A."
         pdf.note(
-            f"Bedarf in den {len(plan.rows)} Kreisen: {privacy.format_de(t['places_needed'])} Schutzplätze und "
-            f"{privacy.format_de(t['centres_needed'])} Frauenberatungsstellen; Lücke "
-            f"{privacy.format_de(t['places_gap'])} Plätze und {privacy.format_de(t['centres_gap'])} Stellen. "
+            f"Bedarf in den {len(plan.rows)} Kreisen: {fmt.number(t['places_needed'])} Schutzplätze und "
+            f"{fmt.number(t['centres_needed'])} Frauenberatungsstellen; Lücke "
+            f"{fmt.number(t['places_gap'])} Plätze und {fmt.number(t['centres_gap'])} Stellen. "
             f"Um sie bis 1.1.2032 zu schließen ({plan.years_text_de}), sind in den Kreisen zusammen jährlich bis "
             f"zu {per_year_places} Plätze und {per_year_centres} Beratungsstellen aufzubauen. Rundung: Plätze "
             f"aufgerundet, Beratungsstellen kaufmännisch gerundet (mind. eine je Kreis); Details und Jahresplan in "

@@ -28,9 +28,10 @@ from etl.targets import COLUMNS as TARGET_COLUMNS
 from etl.targets import known_indicators, load_targets
 from monitor import annotations, config, geo, store
 from ui import auth, data
+from ui.i18n import N_, _, fmt, lang, n_, translate
 
 STATE = "admin"
-BASES = ("aus der Datei", "Zensus 2022", "Zensus 2011")
+BASES = (N_("aus der Datei"), "Zensus 2022", "Zensus 2011")
 REFERENCE_KINDS = (*core.reference_kinds(), "regions", "annotations")
 
 user = auth.require(auth.ADMIN)
@@ -82,9 +83,10 @@ def _apply_boundaries(key: str, user_name: str) -> None:
         batch_id = core.apply_boundaries(staged["dir"], source=staged["source"], user=user_name,
                                          report=staged["report"])
     except (store.StoreBusy, OSError) as exc:
-        _state()["flash"].append(("error", f"Die Grenzen wurden nicht übernommen: {exc}"))
+        _state()["flash"].append(("error", _("Die Grenzen wurden nicht übernommen: {reason}", reason=exc)))
         return
-    _state()["loaded"][key] = f"Grenzen als Batch {batch_id} übernommen: {staged['report']['message']}"
+    _state()["loaded"][key] = _("Grenzen als Batch {batch} übernommen: {message}", batch=batch_id,
+                                message=staged["report"]["message"])
 
 
 def _undo(batch_id: int, user_name: str) -> None:
@@ -121,21 +123,26 @@ def _targets_example() -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def _rejected(name: str, errors: int) -> str:
+    return n_("„{name}“ hat {n} Fehler und wird nicht geladen.", "„{name}“ hat {n} Fehler und wird nicht geladen.",
+              errors, name=name)
+
+
 def _already_loaded(uploaded) -> bool:
     """After a load the file stays in the uploader: show what happened instead of checking it again."""
     message = _state()["loaded"].get(uploaded.file_id)
     if message:
-        st.success(message + " Rückgängig im Protokoll.", icon=":material/check_circle:")
+        st.success(_("{message} Rückgängig im Protokoll.", message=message), icon=":material/check_circle:")
     return message is not None
 
 
 def _draw_targets() -> None:
-    st.markdown("Eigene Zielwerte („Soll“) des Landes neben den Konventionswerten, z. B. aus dem "
-                "Landesaktionsplan. Jede Zeile braucht eine **Quelle** (Beschluss, Plan, Datum) – sie steht im "
-                "Dashboard neben jeder Lücke, die an diesem Zielwert gemessen wird.")
-    st.download_button("Beispieldatei Zielwerte (CSV)", _targets_example(), file_name="zielwerte_beispiel.csv",
+    st.markdown(_("Eigene Zielwerte („Soll“) des Landes neben den Konventionswerten, z. B. aus dem "
+                  "Landesaktionsplan. Jede Zeile braucht eine **Quelle** (Beschluss, Plan, Datum) – sie steht im "
+                  "Dashboard neben jeder Lücke, die an diesem Zielwert gemessen wird."))
+    st.download_button(_("Beispieldatei Zielwerte (CSV)"), _targets_example(), file_name="zielwerte_beispiel.csv",
                        mime="text/csv", icon=":material/download:", on_click="ignore", key="targets_example")
-    uploaded = st.file_uploader("Zielwerte (CSV oder .xlsx mit den Spalten von targets.csv)", key="targets_file",
+    uploaded = st.file_uploader(_("Zielwerte (CSV oder .xlsx mit den Spalten von targets.csv)"), key="targets_file",
                                 max_upload_size=int(safety.MAX_FILE_MB))
     if uploaded is None:
         return
@@ -148,33 +155,35 @@ def _draw_targets() -> None:
         st.error(str(exc))
         return
     if errors:
-        st.error(f"„{path.name}“ hat {len(errors)} Fehler und wird nicht geladen.", icon=":material/block:")
+        st.error(_rejected(path.name, len(errors)), icon=":material/block:")
         _problems(errors)
         return
-    st.markdown(f"**Vorschau:** {len(frame)} {'Zielwert' if len(frame) == 1 else 'Zielwerte'} für Land "
-                + ", ".join(sorted(frame["land_ags"].unique())))
+    st.markdown(n_("**Vorschau:** {n} Zielwert für Land {laender}", "**Vorschau:** {n} Zielwerte für Land {laender}",
+                   len(frame), laender=", ".join(sorted(frame["land_ags"].unique()))))
     shown = frame[["target_id", "label_de", "indicator", "value", "per_population", "denominator", "factor",
                    "source", "valid_from", "land_ags"]]
-    headers = {"target_id": "Ziel-ID", "label_de": "Beschreibung", "indicator": "Indikator", "value": "Wert",
-               "per_population": "je", "denominator": "Bezug", "factor": "Faktor", "source": "Quelle",
-               "valid_from": "gültig ab", "land_ags": "Land"}
+    headers = {"target_id": _("Ziel-ID"), "label_de": _("Beschreibung"), "indicator": _("Indikator"),
+               "value": _("Wert"), "per_population": _("je"), "denominator": _("Bezug"), "factor": _("Faktor"),
+               "source": _("Quelle"), "valid_from": _("gültig ab"), "land_ags": _("Land")}
     st.dataframe(safety.safe_table(shown.rename(columns=headers)), hide_index=True, width="stretch")
-    sure = st.checkbox("Ja, diese Zielwerte laden.", key=f"targets_sure_{uploaded.file_id}")
-    st.button("Zielwerte laden", type="primary", disabled=not sure, key="targets_load", icon=":material/upload:",
+    sure = st.checkbox(_("Ja, diese Zielwerte laden."), key=f"targets_sure_{uploaded.file_id}")
+    st.button(_("Zielwerte laden"), type="primary", disabled=not sure, key="targets_load", icon=":material/upload:",
               on_click=_run_load, args=(load_targets, path, user.name, uploaded.file_id))
 
 
 def _draw_population() -> None:
-    st.markdown("Ein neuer Bevölkerungsstand, so wie er heruntergeladen wird: die Destatis-Tabelle „Kreisfreie "
-                "Städte und Landkreise nach Fläche, Bevölkerung und Bevölkerungsdichte“ (.xlsx, jede Ausgabe), eine "
-                "Tabelle aus GENESIS oder der Regionalstatistik als CSV (z. B. 12411-01-01-4, mit oder ohne "
-                "Geschlecht), eine GENESIS-Flatfile-CSV (auch als zip) oder eine CSV im Format von "
-                "`data/reference/kreise_population_2023-12-31.csv`. Er gilt ab dann für alle Quoten; Stichtag und "
-                "Basis (z. B. Zensus 2022) stehen neben jeder Quote.")
-    uploaded = st.file_uploader("Bevölkerungstabelle", key="population_file", max_upload_size=int(safety.MAX_FILE_MB))
-    basis = st.selectbox("Basis", BASES, key="population_basis",
-                         help="Nur nötig, wenn die Datei die Basis nicht nennt (z. B. GENESIS-Tabellen und ältere "
-                              "Destatis-Ausgaben): der Zensus, auf dem die Fortschreibung beruht.")
+    st.markdown(_("Ein neuer Bevölkerungsstand, so wie er heruntergeladen wird: die Destatis-Tabelle „Kreisfreie "
+                  "Städte und Landkreise nach Fläche, Bevölkerung und Bevölkerungsdichte“ (.xlsx, jede Ausgabe), "
+                  "eine Tabelle aus GENESIS oder der Regionalstatistik als CSV (z. B. 12411-01-01-4, mit oder ohne "
+                  "Geschlecht), eine GENESIS-Flatfile-CSV (auch als zip) oder eine CSV im Format von "
+                  "`data/reference/kreise_population_2023-12-31.csv`. Er gilt ab dann für alle Quoten; Stichtag und "
+                  "Basis (z. B. Zensus 2022) stehen neben jeder Quote."))
+    uploaded = st.file_uploader(_("Bevölkerungstabelle"), key="population_file",
+                                max_upload_size=int(safety.MAX_FILE_MB))
+    language = lang()
+    basis = st.selectbox(_("Basis"), BASES, key="population_basis", format_func=lambda b: translate(b, language),
+                         help=_("Nur nötig, wenn die Datei die Basis nicht nennt (z. B. GENESIS-Tabellen und ältere "
+                                "Destatis-Ausgaben): der Zensus, auf dem die Fortschreibung beruht."))
     options = {} if basis == BASES[0] else {"basis": basis}
     if uploaded is None:
         return
@@ -187,35 +196,36 @@ def _draw_population() -> None:
         st.error(str(exc))
         return
     counts = vintage.rows["level"].value_counts() if len(vintage.rows) else pd.Series(dtype=int)
-    when = f"{vintage.reference_date:%d.%m.%Y}" if vintage.reference_date else "?"
-    st.markdown(f"**Vorschau:** Stichtag {when}, Basis {vintage.basis or '?'}, {int(counts.get('kreis', 0))} Kreise, "
-                f"{int(counts.get('land', 0))} Länder. Quelle: {vintage.source}")
+    when = fmt.date_(vintage.reference_date, lang()) if vintage.reference_date else "?"
+    st.markdown(_("**Vorschau:** Stichtag {date}, Basis {basis}, {kreise} Kreise, {laender} Länder. Quelle: {source}",
+                  date=when, basis=vintage.basis or "?", kreise=int(counts.get("kreis", 0)),
+                  laender=int(counts.get("land", 0)), source=vintage.source))
     _problems(vintage.errors, vintage.warnings)
     if vintage.errors:
-        st.error(f"„{path.name}“ hat {len(vintage.errors)} Fehler und wird nicht geladen.", icon=":material/block:")
+        st.error(_rejected(path.name, len(vintage.errors)), icon=":material/block:")
         return
     if len(compare):
-        st.caption("Einwohner:innen je Land: bisheriger Stand und neuer Stand")
+        st.caption(_("Einwohner:innen je Land: bisheriger Stand und neuer Stand"))
         st.dataframe(safety.safe_table(compare), hide_index=True, width="stretch",
                      column_config={"Änderung %": st.column_config.NumberColumn(format="%.1f %%")})
     ready = True
     if vintage.warnings:
-        ready &= st.checkbox(f"Ich habe die {len(vintage.warnings)} Warnungen geprüft.",
-                             key=f"population_ack_{uploaded.file_id}")
-    ready &= st.checkbox("Ja, diesen Bevölkerungsstand laden.", key=f"population_sure_{uploaded.file_id}")
-    st.button("Bevölkerungsstand laden", type="primary", disabled=not ready, key="population_load",
+        ready &= st.checkbox(n_("Ich habe die Warnung geprüft.", "Ich habe die {n} Warnungen geprüft.",
+                                len(vintage.warnings)), key=f"population_ack_{uploaded.file_id}")
+    ready &= st.checkbox(_("Ja, diesen Bevölkerungsstand laden."), key=f"population_sure_{uploaded.file_id}")
+    st.button(_("Bevölkerungsstand laden"), type="primary", disabled=not ready, key="population_load",
               icon=":material/upload:", on_click=_run_load,
               args=(load_population, path, user.name, uploaded.file_id, options))
 
 
 def _draw_regions() -> None:
-    st.markdown("Gebietsänderungen der Kreise (z. B. Hanau seit 01.01.2026 kreisfrei, Eisenach seit 01.07.2021 im "
-                "Wartburgkreis) als Tabelle mit Datum, altem und neuem Schlüssel (Spalten `change_date`, "
-                "`from_ags`, `to_ags` oder `wirksam_ab`, `ags_alt`, `ags_neu`, dazu Namen und Quelle), oder eine "
-                "Regionenliste im Format von `data/reference/regions.csv`. Die Destatis-Liste „Kreisfreie Städte "
-                "und Landkreise“ wird mit der Regionenliste verglichen. Geprüft wird danach jede Zeile mit dem "
-                "Gebietsstand ihres Quartals.")
-    uploaded = st.file_uploader("Gebietsänderungen oder Regionenliste", key="regions_file",
+    st.markdown(_("Gebietsänderungen der Kreise (z. B. Hanau seit 01.01.2026 kreisfrei, Eisenach seit 01.07.2021 "
+                  "im Wartburgkreis) als Tabelle mit Datum, altem und neuem Schlüssel (Spalten `change_date`, "
+                  "`from_ags`, `to_ags` oder `wirksam_ab`, `ags_alt`, `ags_neu`, dazu Namen und Quelle), oder eine "
+                  "Regionenliste im Format von `data/reference/regions.csv`. Die Destatis-Liste „Kreisfreie Städte "
+                  "und Landkreise“ wird mit der Regionenliste verglichen. Geprüft wird danach jede Zeile mit dem "
+                  "Gebietsstand ihres Quartals."))
+    uploaded = st.file_uploader(_("Gebietsänderungen oder Regionenliste"), key="regions_file",
                                 max_upload_size=int(safety.MAX_FILE_MB))
     if uploaded is None:
         return
@@ -227,17 +237,17 @@ def _draw_regions() -> None:
     except (safety.UnsafeFile, store.StoreBusy) as exc:
         st.error(str(exc))
         return
-    st.markdown(f"**Vorschau:** {plan['message']}")
+    st.markdown(_("**Vorschau:** {message}", message=plan["message"]))
     if plan["lines"]:
         st.markdown("\n".join(f"- {line}" for line in plan["lines"]))
     _problems(plan["errors"], plan["warnings"])
     if plan["errors"]:
-        st.error(f"„{path.name}“ hat {len(plan['errors'])} Fehler und wird nicht geladen.", icon=":material/block:")
+        st.error(_rejected(path.name, len(plan["errors"])), icon=":material/block:")
         return
     if not plan["changes"] and not plan["regions"]:
         return
-    sure = st.checkbox("Ja, diese Änderungen der Regionenliste laden.", key=f"regions_sure_{uploaded.file_id}")
-    st.button("Regionen laden", type="primary", disabled=not sure, key="regions_load", icon=":material/upload:",
+    sure = st.checkbox(_("Ja, diese Änderungen der Regionenliste laden."), key=f"regions_sure_{uploaded.file_id}")
+    st.button(_("Regionen laden"), type="primary", disabled=not sure, key="regions_load", icon=":material/upload:",
               on_click=_run_load, args=(load_regions, path, user.name, uploaded.file_id))
 
 
@@ -259,35 +269,36 @@ def _add_note(user_name: str) -> None:
 
 
 def _draw_annotations() -> None:
-    st.markdown("Hinweise stehen als gepunktete, nummerierte Linie vor ihrem Quartal in jeder Zeitreihe, jedem "
-                "Diagrammbild und jedem Berichtsverlauf, den sie betreffen, und in der Methodik. Gebietsänderungen "
-                "kommen aus der Regionenliste. Sichtbar für die Öffentlichkeit mit der nächsten Veröffentlichung.")
+    st.markdown(_("Hinweise stehen als gepunktete, nummerierte Linie vor ihrem Quartal in jeder Zeitreihe, jedem "
+                  "Diagrammbild und jedem Berichtsverlauf, den sie betreffen, und in der Methodik. Gebietsänderungen "
+                  "kommen aus der Regionenliste. Sichtbar für die Öffentlichkeit mit der nächsten Veröffentlichung."))
     notes = annotations.load_from_store()
     if notes:
-        st.dataframe(safety.safe_table(annotations.frame(notes)), hide_index=True, width="stretch")
+        st.dataframe(safety.safe_table(annotations.frame(notes, lang())), hide_index=True, width="stretch")
     with st.form("note_form", border=True):
         c1, c2, c3 = st.columns([2, 2, 2])
-        c1.text_input("Region (AGS, leer = alle)", key="note_ags", max_chars=5)
-        c2.text_input("Erstes betroffenes Quartal", key="note_quarter", placeholder="2025-Q1", max_chars=7)
-        c3.selectbox("Art", ["method", "event"], key="note_kind",
-                     format_func=lambda k: {"method": "Methodenwechsel", "event": "Ereignis"}[k])
-        st.text_input("Text (deutsch)", key="note_text_de", max_chars=200)
-        st.text_input("Text (englisch)", key="note_text_en", max_chars=200)
-        st.text_input("Quelle", key="note_source", max_chars=300)
-        st.form_submit_button("Hinweis hinzufügen", icon=":material/add_comment:", on_click=_add_note,
+        c1.text_input(_("Region (AGS, leer = alle)"), key="note_ags", max_chars=5)
+        c2.text_input(_("Erstes betroffenes Quartal"), key="note_quarter", placeholder="2025-Q1", max_chars=7)
+        c3.selectbox(_("Art"), ["method", "event"], key="note_kind",
+                     format_func={k: annotations.kind_label(k, lang()) for k in ("method", "event")}.get)
+        st.text_input(_("Text (deutsch)"), key="note_text_de", max_chars=200)
+        st.text_input(_("Text (englisch)"), key="note_text_en", max_chars=200)
+        st.text_input(_("Quelle"), key="note_source", max_chars=300)
+        st.form_submit_button(_("Hinweis hinzufügen"), icon=":material/add_comment:", on_click=_add_note,
                               args=(user.name,))
-    st.caption("Ein Hinweis ist ein Batch im Protokoll und lässt sich dort rückgängig machen; eine Datei mit vielen "
-               "Hinweisen lädt `python -m etl annotations DATEI`.")
+    st.caption(_("Ein Hinweis ist ein Batch im Protokoll und lässt sich dort rückgängig machen; eine Datei mit "
+                 "vielen Hinweisen lädt `python -m etl annotations DATEI`."))
 
 
 def _draw_boundaries() -> None:
     current = geo.metadata()
-    now = (f"Derzeit: {current.get('product', '?')}, Gebietsstand {current.get('gebietsstand') or '?'}, "
-           f"{current.get('kreise', '?')} Kreise, eingespielt {current.get('imported', '?')}."
-           if current else "Derzeit sind keine Grenzen eingespielt; die Karten bleiben leer.")
-    st.markdown("Kreis- und Ländergrenzen für die Karten aus den BKG-Verwaltungsgrenzen VG2500 oder VG250: "
-                "die zip-Datei, wie das BKG sie anbietet (Shapefiles), oder GeoJSON aus dem BKG-Dienst. " + now)
-    uploaded = st.file_uploader("BKG-Grenzen (zip oder GeoJSON)", key="boundaries_file",
+    now = (_("Derzeit: {product}, Gebietsstand {stand}, {kreise} Kreise, eingespielt {imported}.",
+             product=current.get("product", "?"), stand=current.get("gebietsstand") or "?",
+             kreise=current.get("kreise", "?"), imported=fmt.date_(current.get("imported"), lang()))
+           if current else _("Derzeit sind keine Grenzen eingespielt; die Karten zeigen die Länder als Kacheln."))
+    st.markdown(_("Kreis- und Ländergrenzen für die Karten aus den BKG-Verwaltungsgrenzen VG2500 oder VG250: die "
+                  "zip-Datei, wie das BKG sie anbietet (Shapefiles), oder GeoJSON aus dem BKG-Dienst.") + " " + now)
+    uploaded = st.file_uploader(_("BKG-Grenzen (zip oder GeoJSON)"), key="boundaries_file",
                                 max_upload_size=core.BOUNDARIES_MAX_MB)
     if uploaded is None:
         return
@@ -299,20 +310,21 @@ def _draw_boundaries() -> None:
         out = path.parent / "vorschau"
         shutil.rmtree(out, ignore_errors=True)
         try:
-            with st.spinner("Grenzen werden gelesen und vereinfacht …"):
+            with st.spinner(_("Grenzen werden gelesen und vereinfacht …")):
                 report = core.stage_boundaries(path, out)
         except (ValueError, OSError, safety.UnsafeFile) as exc:
-            st.error(f"„{path.name}“ kann nicht übernommen werden: {exc}", icon=":material/block:")
+            st.error(_("„{name}“ kann nicht übernommen werden: {reason}", name=path.name, reason=exc),
+                     icon=":material/block:")
             return
         staged[uploaded.file_id] = {"dir": out, "source": path, "report": report}
     report = staged[uploaded.file_id]["report"]
-    st.markdown(f"**Vorschau:** {report['message']} Dateigrößen: "
-                + ", ".join(f"{name} {kb} KB" for name, kb in report["size_kb"].items())
-                + f". Quellenangabe: {report['attribution']}")
+    st.markdown(_("**Vorschau:** {message} Dateigrößen: {sizes}. Quellenangabe: {attribution}",
+                  message=report["message"], attribution=report["attribution"],
+                  sizes=", ".join(f"{name} {fmt.integer(kb, lang())} KB" for name, kb in report["size_kb"].items())))
     for warning in report["warnings"]:
         st.warning(warning)
-    sure = st.checkbox("Ja, diese Grenzen für die Karten übernehmen.", key=f"boundaries_sure_{uploaded.file_id}")
-    st.button("Grenzen übernehmen", type="primary", disabled=not sure, key="boundaries_apply",
+    sure = st.checkbox(_("Ja, diese Grenzen für die Karten übernehmen."), key=f"boundaries_sure_{uploaded.file_id}")
+    st.button(_("Grenzen übernehmen"), type="primary", disabled=not sure, key="boundaries_apply",
               icon=":material/map:", on_click=_apply_boundaries, args=(uploaded.file_id, user.name))
 
 
@@ -324,26 +336,27 @@ def _draw_protocol() -> None:
         st.warning(str(exc))
         return
     if not batches:
-        st.info("Noch keine Referenzdaten geladen; es gelten die mitgelieferten Stände.")
+        st.info(_("Noch keine Referenzdaten geladen; es gelten die mitgelieferten Stände."))
         return
     protocol = core.history_frame(batches).drop(columns=["Datensatz", "Quartale", "ersetzt"])
     st.dataframe(safety.safe_table(protocol), hide_index=True, width="stretch", key="reference_history")
     active = {b.batch_id: b for b in batches if b.status == "active"}
     if not active:
         return
-    chosen = st.selectbox("Batch rückgängig machen", list(active), key="admin_undo_batch",
+    chosen = st.selectbox(_("Batch rückgängig machen"), list(active), key="admin_undo_batch",
                           format_func=lambda b: core.batch_label(active[b]))
-    sure = st.checkbox(f"Ja, Batch {chosen} rückgängig machen.", key=f"admin_undo_sure_{chosen}")
-    st.button("Rückgängig machen", key="admin_undo_button", disabled=not sure, icon=":material/undo:",
+    sure = st.checkbox(_("Ja, Batch {batch} rückgängig machen.", batch=chosen), key=f"admin_undo_sure_{chosen}")
+    st.button(_("Rückgängig machen"), key="admin_undo_button", disabled=not sure, icon=":material/undo:",
               on_click=_undo, args=(chosen, user.name))
 
 
-st.title("Referenzdaten")
-st.caption(f"Angemeldet als {user.name} (Verwaltung). Zielwerte, Bevölkerung, Regionen und Grenzen werden vor dem "
-           "Laden geprüft und gezeigt; jeder Ladevorgang lässt sich im Protokoll rückgängig machen.")
+st.title(_("Referenzdaten"))
+st.caption(_("Angemeldet als {name} (Verwaltung). Zielwerte, Bevölkerung, Regionen und Grenzen werden vor dem Laden "
+             "geprüft und gezeigt; jeder Ladevorgang lässt sich im Protokoll rückgängig machen.", name=user.name))
 _flash()
 targets_tab, population_tab, regions_tab, notes_tab, boundaries_tab, protocol_tab = st.tabs(
-    ["Zielwerte des Landes", "Bevölkerungsstand", "Regionen", "Hinweise", "Grenzen", "Protokoll"], key="admin_tabs")
+    [_("Zielwerte des Landes"), _("Bevölkerungsstand"), _("Regionen"), _("Hinweise"), _("Grenzen"), _("Protokoll")],
+    key="admin_tabs")
 with targets_tab:
     _draw_targets()
 with population_tab:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import charts, config, planning
+from monitor import config, fmt, planning
 from monitor.indicators import UnknownRegion
 from ui import data
-from ui.i18n import lang, pick
+from ui.i18n import _, lang
 
 view = st.session_state["view"]
 regions = data.regions()
@@ -32,19 +32,14 @@ def workbook(data_version: tuple, land_ags: str, period: str, variant: str, made
 
 
 def number(value, decimals: int = 0) -> str:
-    return charts.format_number(value, decimals, language=lang())
+    return fmt.number(value, decimals, lang())
 
 
-st.title(pick("Bedarfsplanung nach dem Gewalthilfegesetz", "Needs planning under the Gewalthilfegesetz"))
-st.caption(pick(
-    "Die Länder analysieren den Bedarf und planen das Hilfenetz: erste Bedarfsanalyse bis Ende 2026, Finanzierung "
-    "eines bedarfsgerechten Netzes ab 1.1.2027, Rechtsanspruch auf Schutz und Beratung ab 1.1.2032. Je Kreis: "
-    "Bedarf nach dem geltenden Maßstab, Bestand, Lücke und was jährlich aufzubauen ist, um sie bis 2032 zu "
-    "schließen.",
-    "The Länder analyse the need and plan the support network: first analysis by the end of 2026, financing of a "
-    "needs-based network from 1 Jan 2027, legal claim to protection and counselling from 1 Jan 2032. Per Kreis: "
-    "need by the yardstick in force, existing capacity, gap and what to add each year to close it by 2032.",
-))
+st.title(_("Bedarfsplanung nach dem Gewalthilfegesetz"))
+st.caption(_("Die Länder analysieren den Bedarf und planen das Hilfenetz: erste Bedarfsanalyse bis Ende 2026, "
+             "Finanzierung eines bedarfsgerechten Netzes ab 1.1.2027, Rechtsanspruch auf Schutz und Beratung ab "
+             "1.1.2032. Je Kreis: Bedarf nach dem geltenden Maßstab, Bestand, Lücke und was jährlich aufzubauen "
+             "ist, um sie bis 2032 zu schließen."))
 
 laender = regions.laender()
 default = view.region.land_ags if view.region.level in ("kreis", "land") else laender[0].ags
@@ -53,7 +48,7 @@ if st.session_state.get("planning_land") not in options or st.session_state.get(
     # follow the sidebar's region until the user picks another Land here
     st.session_state["planning_land"] = default
     st.session_state["planning_land_from"] = view.ags
-land_ags = st.selectbox(pick("Land", "Land"), options, key="planning_land",
+land_ags = st.selectbox(_("Land"), options, key="planning_land",
                         format_func=lambda a: f"{a} · {regions.get(a).name}")
 
 try:
@@ -67,22 +62,18 @@ except (UnknownRegion, ValueError) as exc:
 places_ys, centres_ys = plan.yardsticks["shelter_places"], plan.yardsticks["counselling_centres"]
 places_per_10k = places_ys.value * 10_000 / places_ys.per_population
 women_per_centre = centres_ys.per_population / centres_ys.value
-with st.expander(pick("Eigene Maßstäbe des Landes (Was-wäre-wenn)", "The Land's own yardsticks (what-if)")):
-    st.caption(pick(
-        "Hier gesetzte Maßstäbe gelten nur für diese Ansicht und die Excel-Ausgabe. Dauerhaft hinterlegt ein Land "
-        "eigene Zielwerte mit `python -m etl targets DATEI` (Spalten wie data/reference/targets.csv); sie gelten "
-        "dann überall im Monitor.",
-        "Yardsticks set here apply to this view and the Excel export only. A Land stores its own targets for good "
-        "with `python -m etl targets FILE` (columns as in data/reference/targets.csv); they then apply throughout.",
-    ))
+with st.expander(_("Eigene Maßstäbe des Landes (Was-wäre-wenn)")):
+    st.caption(_("Hier gesetzte Maßstäbe gelten nur für diese Ansicht und die Excel-Ausgabe. Dauerhaft "
+                 "hinterlegt ein Land eigene Zielwerte mit `python -m etl targets DATEI` (Spalten wie "
+                 "data/reference/targets.csv); sie gelten dann überall im Monitor."))
     c1, c2 = st.columns(2)
     own_places = c1.number_input(
-        pick("Schutzplätze je 10.000 Einwohner:innen", "Shelter places per 10,000 inhabitants"), min_value=0.1,
+        _("Schutzplätze je 10.000 Einwohner:innen"), min_value=0.1,
         max_value=20.0, value=float(round(places_per_10k, 2)), step=0.1, format="%.2f", key="planning_places",
         disabled=places_ys.denominator != "population_total",
     )
     own_women = c2.number_input(
-        pick("Frauen je Frauenberatungsstelle", "Women per counselling centre"), min_value=5_000, max_value=500_000,
+        _("Frauen je Frauenberatungsstelle"), min_value=5_000, max_value=500_000,
         value=int(round(women_per_centre)), step=5_000, key="planning_women",
         disabled=centres_ys.denominator != "population_female",
     )
@@ -94,32 +85,25 @@ if abs(own_women - women_per_centre) > 0.5:
                                                         land_ags)
 if overrides:
     plan = planning.with_yardsticks(plan, overrides)
-    st.info(pick("Was-wäre-wenn: eigene Maßstäbe aktiv (nicht gespeichert).",
-                 "What-if: own yardsticks in use (not stored)."), icon=":material/tune:")
+    st.info(_("Was-wäre-wenn: eigene Maßstäbe aktiv (nicht gespeichert)."), icon=":material/tune:")
 
 # --- key figures -------------------------------------------------------------------------------------------
 
 t = plan.total
-st.subheader(pick(f"{plan.land_name}: Bedarf bis 2032", f"{plan.land_name}: need by 2032"))
+st.subheader(_("{land}: Bedarf bis 2032", land=plan.land_name))
 cols = st.columns(4)
-cols[0].metric(pick("Schutzplätze: Bedarf", "Shelter places: need"), number(t["places_needed"]), border=True,
-               help=pick("Summe der aufgerundeten Kreiswerte", "Sum of the rounded-up Kreis values"))
-cols[1].metric(pick("Schutzplätze: Lücke", "Shelter places: gap"), number(t["places_gap"]), border=True,
-               help=pick(f"Bestand {number(t['places_existing'])}", f"Existing {number(t['places_existing'])}"))
-cols[2].metric(pick("Beratungsstellen: Bedarf", "Counselling centres: need"), number(t["centres_needed"]),
-               border=True)
-cols[3].metric(pick("Beratungsstellen: Lücke", "Counselling centres: gap"), number(t["centres_gap"]), border=True,
-               help=pick(f"Bestand {number(t['centres_existing'])}", f"Existing {number(t['centres_existing'])}"))
-st.markdown(pick(
-    f"**{plan.years_text_de}.** Zusätzlich je Jahr in den Kreisen zusammen: bis zu "
-    f"**{number(t['places_per_year'])} Schutzplätze** und **{number(t['centres_per_year'])} Frauenberatungsstellen**.",
-    f"**Build-up over {len(plan.years)} years ({plan.years[0]}–{plan.years[-1]}), legal claim from 1 Jan 2032.** "
-    f"To add per year across the Kreise: up to **{number(t['places_per_year'])} shelter places** and "
-    f"**{number(t['centres_per_year'])} counselling centres**.",
-))
+cols[0].metric(_("Schutzplätze: Bedarf"), number(t["places_needed"]), border=True,
+               help=_("Summe der aufgerundeten Kreiswerte"))
+cols[1].metric(_("Schutzplätze: Lücke"), number(t["places_gap"]), border=True,
+               help=_("Bestand {number}", number=number(t["places_existing"])))
+cols[2].metric(_("Beratungsstellen: Bedarf"), number(t["centres_needed"]), border=True)
+cols[3].metric(_("Beratungsstellen: Lücke"), number(t["centres_gap"]), border=True,
+               help=_("Bestand {number}", number=number(t["centres_existing"])))
+st.markdown(_("**{years}.** Zusätzlich je Jahr in den Kreisen zusammen: bis zu **{places} Schutzplätze** und "
+              "**{centres} Frauenberatungsstellen**.", years=plan.years_text_de, places=number(t["places_per_year"]),
+              centres=number(t["centres_per_year"])))
 for key, ys in plan.yardsticks.items():
-    what = pick("Schutzplätze", "Shelter places") if key == "shelter_places" else \
-        pick("Frauenberatungsstellen", "Counselling centres")
+    what = _("Schutzplätze") if key == "shelter_places" else _("Frauenberatungsstellen")
     st.caption(f"**{what}:** {ys.text_de()}")
 st.caption(plan.population_text_de)
 for note in plan.notes:
@@ -127,40 +111,39 @@ for note in plan.notes:
 
 # --- per Kreis ---------------------------------------------------------------------------------------------
 
-st.subheader(pick("Je Kreis", "Per Kreis"))
+st.subheader(_("Je Kreis"))
 table = planning.table_de(plan)
-headers = {col: header for col, header, _ in planning.COLUMNS}
-config = {
+headers = {col: header for col, header, _width in planning.COLUMNS}
+column_config = {
     headers["places_needed_exact"]: st.column_config.NumberColumn(format="%.1f"),
     headers["centres_needed_exact"]: st.column_config.NumberColumn(format="%.2f"),
     headers["places_coverage_pct"]: st.column_config.ProgressColumn(
         min_value=0, max_value=100, format="%.0f %%",
-        help=pick("Bestand in % des aufgerundeten Bedarfs", "Existing as % of the rounded need")),
+        help=_("Bestand in % des aufgerundeten Bedarfs")),
     headers["population_total"]: st.column_config.NumberColumn(format="localized"),
     headers["population_female"]: st.column_config.NumberColumn(format="localized"),
 }
-compact = st.toggle(pick("Nur gerundete Werte zeigen", "Rounded values only"), value=True, key="planning_compact")
+compact = st.toggle(_("Nur gerundete Werte zeigen"), value=True, key="planning_compact")
 shown_table = table.drop(columns=[headers["centres_needed_exact"], headers["places_needed_exact"]]) \
     if compact else table.copy()
 for col in shown_table.columns:
     if col not in (headers["ags"], headers["name"], headers["shelters_status"], headers["counselling_status"]):
         shown_table[col] = pd.to_numeric(shown_table[col], errors="coerce")
-st.dataframe(shown_table, hide_index=True, column_config=config, height=min(38 + 35 * len(shown_table), 600),
+st.dataframe(shown_table, hide_index=True, column_config=column_config, height=min(38 + 35 * len(shown_table), 600),
              key="planning_table")
 
-with st.expander(pick("Jahresplan: zusätzlich je Jahr", "Yearly plan: to add each year")):
+with st.expander(_("Jahresplan: zusätzlich je Jahr")):
     st.dataframe(planning.schedule_table(plan), hide_index=True, width="stretch")
 
 st.download_button(
-    pick("Bedarfsplanung als Excel herunterladen", "Download the plan as Excel"),
+    _("Bedarfsplanung als Excel herunterladen"),
     lambda: workbook(data.version(), land_ags, str(view.period), view.variant, config.today().isoformat(),
                      tuple(sorted(overrides.items()))),
     file_name=planning.xlsx_filename(plan), on_click="ignore", icon=":material/download:", key="planning_xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 
-st.subheader(pick("Rechenregeln", "Rules"))
+st.subheader(_("Rechenregeln"))
 st.markdown("\n".join(f"- {rule}" for rule in plan.rules_de()))
 if plan.is_demo:
-    st.warning(pick("Demodaten – erfundene Zahlen, keine echten Werte.", "Demo data – invented figures."),
-               icon=":material/science:")
+    st.warning(_("Demodaten – erfundene Zahlen, keine echten Werte."), icon=":material/science:")

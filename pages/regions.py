@@ -7,12 +7,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from monitor import annotations, catalogue, charts, config, geo, privacy
+from monitor import annotations, catalogue, charts, config, fmt, geo, privacy
 from monitor.periods import Quarter, quarter_range
 from monitor.regions import GERMANY
 from ui import components as c
 from ui import data
-from ui.i18n import lang, pick
+from ui.i18n import _, lang, pick
 from ui.state import region_label, region_options
 
 DEFAULT_INDICATOR = "shelter_coverage_pct"
@@ -34,24 +34,14 @@ def figure(builder: str, boundaries: tuple | None, *args, **kwargs) -> go.Figure
     return getattr(charts, builder)(*args, **kwargs)
 
 
-def code(hint: str) -> str:
-    """An install hint with its command set as code."""
-    text, _, command = hint.partition(": ")
-    return f"{text}: `{command}`"
-
-
 view = st.session_state["view"]
 regions = data.regions()
 language = lang()
 when = c.period_text(view)
 
-st.title(pick("Regionen im Vergleich", "Regions compared"))
-st.caption(pick(
-    "Eine Kennzahl für alle Kreise eines Landes, alle Kreise Deutschlands oder die 16 Länder: Karte, "
-    "Rangfolge mit Verlauf der letzten acht Quartale und Vergleich ausgewählter Regionen über die Zeit.",
-    "One indicator for the Kreise of a Land, all Kreise of Germany or the 16 Länder: map, ranking with the "
-    "last eight quarters, and selected regions compared over time.",
-))
+st.title(_("Regionen im Vergleich"))
+st.caption(_("Eine Kennzahl für alle Kreise eines Landes, alle Kreise Deutschlands oder die 16 Länder: Karte, "
+             "Rangfolge mit Verlauf der letzten acht Quartale und Vergleich ausgewählter Regionen über die Zeit."))
 
 # --- choices ---------------------------------------------------------------------------------------------
 
@@ -62,19 +52,19 @@ scopes = (["land"] if land else []) + ["kreise", "laender"]
 if st.session_state.get("regions_scope") not in scopes:
     st.session_state["regions_scope"] = "land" if land else "laender"
 scope_names = {
-    "land": f"Kreise in {land.name}" if land else "",
-    "kreise": pick("alle Kreise", "all Kreise"),
-    "laender": "Länder",
+    "land": _("Kreise in {land}", land=land.name) if land else "",
+    "kreise": _("alle Kreise"),
+    "laender": _("Länder"),
 }
 col_ind, col_scope = st.columns([1, 1])
 # labels computed now: a format_func must not depend on the language at a later call
 indicator_names = {i: f"{c.label(i)} ({c.unit(i)})" for i in ids}
 ind_id = col_ind.selectbox(
-    pick("Kennzahl", "Indicator"), ids, index=ids.index(DEFAULT_INDICATOR), key="regions_indicator",
+    _("Kennzahl"), ids, index=ids.index(DEFAULT_INDICATOR), key="regions_indicator",
     format_func=indicator_names.get,
 )
 scope = col_scope.segmented_control(
-    pick("Vergleich über", "Compare across"), scopes, key="regions_scope", required=True,
+    _("Vergleich über"), scopes, key="regions_scope", required=True,
     format_func=scope_names.get,
 )
 ind = catalogue.get(ind_id)
@@ -84,8 +74,7 @@ caveat = pick(ind.caveat_de, ind.caveat_en)
 
 level = "land" if scope == "laender" else "kreis"
 scope_ags = land_ags if scope == "land" else GERMANY
-where = {"land": scope_names["land"], "kreise": pick("Kreise in Deutschland", "Kreise in Germany"),
-         "laender": "Länder"}[scope]
+where = {"land": scope_names["land"], "kreise": _("Kreise in Deutschland"), "laender": _("Länder")}[scope]
 if view.region.level == "kreis" and level == "kreis":
     highlight = view.ags
 elif level == "land" and land_ags:
@@ -104,7 +93,8 @@ if scope == "land":
 values = pd.to_numeric(table[ind_id], errors="coerce").astype("float64")
 mask = privacy.suppression_mask(table, ind_id)
 public_values = values.mask(mask)
-shown = [privacy.display_value(ind_id, v, f) for v, f in zip(values, privacy.flag_column(table, ind_id))]
+shown = [privacy.display_value(ind_id, v, f, language=language)
+         for v, f in zip(values, privacy.flag_column(table, ind_id))]
 
 
 def target_pair(target: str) -> tuple[str, str]:
@@ -125,13 +115,12 @@ if ind.target:
 target_value, target_label, target_info = None, "", None
 if ind.kind == "rate" and ind.target:
     target_info = scope_report.values[ind_id].target
-    target_value, target_label = 100.0, pick("Soll = 100 %", "target = 100 %")
+    target_value, target_label = 100.0, _("Soll = 100 %")
 elif ind_id in PER_10K_TARGET:
     target_info = scope_report.values[PER_10K_TARGET[ind_id]].target
     if target_info is not None and target_info.denominator == "population_total":
         target_value = target_info.value * target_info.factor * 10_000 / target_info.per_population
-        target_label = pick(f"Soll {charts.format_number(target_value, 1)} je 10.000",
-                            f"target {charts.format_number(target_value, 1, language='en')} per 10,000")
+        target_label = _("Soll {number} je 10.000", number=fmt.number(target_value, 1, language))
 elif ind.target:
     target_info = scope_report.values[ind_id].target
 style = c.style((ind.dataset,), scope_report, target_info.source if target_info else None)
@@ -178,62 +167,58 @@ else:
     l_mask = privacy.suppression_mask(laender, ind_id)
     fig = figure(
         "tile_map", None, pd.DataFrame({"ags": laender["ags"], ind_id: l_values.mask(l_mask)}), value=ind_id,
-        title=charts.chart_title(label, "Länder", view.period), subtitle=subtitle, unit=unit,
+        title=charts.chart_title(label, _("Länder"), view.period), subtitle=subtitle, unit=unit,
         decimals=ind.decimals, highlight=land_ags, target=target_value, target_label=target_label,
         suppressed=privacy.marks_of(laender, ind_id) if l_mask.any() else None,
         names={r.ags: r.name for r in regions.laender()},
         **style.kwargs(),
     )
     map_rows = laender
-    map_shown = [privacy.display_value(ind_id, v, f) for v, f in zip(l_values, privacy.flag_column(laender, ind_id))]
+    map_shown = [privacy.display_value(ind_id, v, f, language=language)
+                 for v, f in zip(l_values, privacy.flag_column(laender, ind_id))]
 
 
 def download_frame(rows: pd.DataFrame, shown_values: list[privacy.Shown]) -> pd.DataFrame:
     """The map's data: numbers (withheld ones empty, with their mark), completeness and population basis."""
     return pd.DataFrame({
         "AGS": rows["ags"],
-        "Region": rows["name"],
+        _("Region"): rows["name"],
         f"{label} ({unit})": [s.value for s in shown_values],
-        pick("Hinweis", "Note"): [s.display if s.suppressed or s.value is None else "" for s in shown_values],
-        pick("Meldestand", "Reporting status"): rows[f"{ind.dataset}_completeness"],
-        pick("Einwohner:innen", "Population"): rows["population_total"],
-        pick("Frauen", "Women"): rows["population_female"],
-        pick("Stichtag Bevölkerung", "Population reference date"): rows["population_reference_date"],
-        pick("Basis", "Basis"): rows["population_basis"],
+        _("Hinweis"): [s.display if s.suppressed or s.value is None else "" for s in shown_values],
+        _("Meldestand"): rows[f"{ind.dataset}_completeness"],
+        _("Einwohner:innen"): rows["population_total"],
+        _("Frauen"): rows["population_female"],
+        _("Stichtag Bevölkerung"): rows["population_reference_date"],
+        _("Basis"): rows["population_basis"],
     })
 
 
 c.chart(fig, view=view, indicator_id=ind_id, table=download_frame(map_rows, map_shown), key="regions_map")
 if shapes is None:
-    st.info(pick(
-        f"Keine Kreis- und Ländergrenzen installiert: die Karte zeigt die 16 Länder als Kacheln, die Tabelle "
-        f"darunter die gewählten Regionen. {code(geo.INSTALL_HINT_DE)} (Ordner mit den BKG-Shapefiles VG2500 "
-        f"oder deren ZIP-Datei).",
-        f"No Kreis or Land boundaries installed: the map shows the 16 Länder as tiles, the table below the "
-        f"chosen regions. {code(geo.INSTALL_HINT_EN)} (folder with the BKG VG2500 shapefiles or their zip file).",
-    ), icon=":material/map:")
+    st.info(_("Keine Kreis- und Ländergrenzen installiert: die Karte zeigt die 16 Länder als Kacheln, die "
+              "Tabelle darunter die gewählten Regionen. Grenzen hinzufügen: `{command}` (Ordner mit den "
+              "BKG-Shapefiles VG2500 oder deren ZIP-Datei).", command=geo.INSTALL_COMMAND), icon=":material/map:")
 if caveat:
-    st.caption(f"**{pick('Hinweis', 'Note')}:** {caveat}")
+    st.caption(_("**Hinweis:** {caveat}", caveat=caveat))
 if target_info is not None:
     st.caption(c.target_text(scope_report.values[ind_id] if ind.target else
                              scope_report.values[PER_10K_TARGET[ind_id]]))
 if across_laender:
-    st.caption(f"**{pick('Vergleichbarkeit', 'Comparability')}:** "
-               + pick(catalogue.COMPARABILITY_DE, catalogue.COMPARABILITY_EN))
+    st.caption(_("**Vergleichbarkeit:** {note}", note=pick(catalogue.COMPARABILITY_DE, catalogue.COMPARABILITY_EN)))
 
 # --- ranked table ----------------------------------------------------------------------------------------
 
-st.subheader(pick(f"Rangfolge: {where}", f"Ranking: {where}"))
+st.subheader(_("Rangfolge: {where}", where=where))
 # A count shown as "< 3" ranks between 3 and 0 (that reveals nothing more); withheld rates and gaps go last.
 small = mask & values.notna() & ind.count_like
 sort_key = public_values.mask(small, config.MIN_COUNT - 0.5)
 order = sort_key.sort_values(ascending=False, na_position="last", kind="stable").index
-col_region, col_value = "Region", f"{pick('Wert', 'Value')} ({unit})"
-col_spark = pick("Verlauf", "Trend")
-col_att = pick("Zielerreichung", "Target attainment")
-col_status, col_pop = pick("Meldestand", "Reporting status"), pick("Einwohner:innen", "Population")
+col_region, col_value = _("Region"), _("Wert ({unit})", unit=unit)
+col_spark = _("Verlauf")
+col_att = _("Zielerreichung")
+col_status, col_pop = _("Meldestand"), _("Einwohner:innen")
 ranked = pd.DataFrame({
-    pick("Rang", "Rank"): [None] * len(table),
+    _("Rang"): [None] * len(table),
     col_region: table["name"],
     col_value: [s.display for s in shown],
 })
@@ -241,32 +226,30 @@ if attainment is not None:
     ranked[col_att] = attainment
 ranked[col_spark] = [spark[a] for a in table["ags"]]
 ranked[col_status] = table[f"{ind.dataset}_completeness"]
-ranked[col_pop] = [charts.format_number(v, 0, language=language) for v in table["population_total"]]
+ranked[col_pop] = [fmt.integer(v, language) for v in table["population_total"]]
 ranked["AGS"] = table["ags"]
 ranked = ranked.loc[order].reset_index(drop=True)
-ranked[pick("Rang", "Rank")] = pd.array([i + 1 if pd.notna(public_values[j]) else None
-                                         for i, j in enumerate(order)], dtype="Int64")
+ranked[_("Rang")] = pd.array([i + 1 if pd.notna(public_values[j]) else None for i, j in enumerate(order)],
+                             dtype="Int64")
 
-span = (f"{charts.quarter_label(spark_quarters[0], language)} – {charts.quarter_label(spark_quarters[-1], language)}"
+span = (f"{fmt.quarter(spark_quarters[0], language)} – {fmt.quarter(spark_quarters[-1], language)}"
         if spark_quarters else "")
 columns = {
-    pick("Rang", "Rank"): st.column_config.NumberColumn(width="small", format="%d"),
+    _("Rang"): st.column_config.NumberColumn(width="small", format="%d"),
     "AGS": st.column_config.TextColumn(width="small"),
     col_region: st.column_config.TextColumn(width=250),
     col_value: st.column_config.TextColumn(
-        help=pick(f"{formula}. „k. A.“: keine Meldung.", f"{formula}. 'k. A.': not reported.")),
+        help=_("{formula}. „{missing}“: keine Meldung.", formula=formula, missing=fmt.number(None, 0, language))),
     col_spark: st.column_config.LineChartColumn(
         f"{col_spark} {span}", y_min=0,
-        help=pick("Quartalswerte der letzten acht Quartale, jede Zeile mit eigener Skala ab 0. Leer, wenn "
-                  "ein Quartal fehlt (keine Meldung) oder aus Datenschutzgründen zurückgehalten ist.",
-                  "Values of the last eight quarters, each row on its own scale from 0. Empty when a quarter "
-                  "is missing (not reported) or withheld for privacy.")),
+        help=_("Quartalswerte der letzten acht Quartale, jede Zeile mit eigener Skala ab 0. Leer, wenn ein "
+               "Quartal fehlt (keine Meldung) oder aus Datenschutzgründen zurückgehalten ist.")),
     col_status: st.column_config.TextColumn(width="medium"),
 }
 if attainment is not None:
     columns[col_att] = st.column_config.ProgressColumn(
         f"{col_att} (%)", min_value=0, max_value=100, format="%.0f %%",
-        help=pick("Ist in % des Solls; der Balken endet bei 100 %.", "Actual as % of target; the bar stops at 100 %."),
+        help=_("Ist in % des Solls; der Balken endet bei 100 %."),
     )
 st.dataframe(ranked, hide_index=True, column_config=columns, height=min(36 + 35 * len(ranked), 560),
              placeholder="", key="regions_table")
@@ -274,23 +257,21 @@ if shapes is None and scope != "laender":
     c.data_downloads(download_frame(table, shown), stem=c.filename(view, ind_id).rsplit(".", 1)[0] + "_tabelle",
                      title=charts.chart_title(label, where, view.period), key="regions_table_data",
                      marker=c.internal_marker(view))
-st.caption(pick(f"Meldestand und Bevölkerung: {scope_report.region_name}, {when}",
-                f"Reporting status and population: {scope_report.region_name}, {when}"))
+st.caption(_("Meldestand und Bevölkerung: {region}, {when}", region=scope_report.region_name, when=when))
 c.completeness_caption(scope_report.completeness, (ind.dataset,))
 c.population_caption(scope_report)
 c.privacy_note(view)
 
 # --- compare regions over time ---------------------------------------------------------------------------
 
-st.header(pick("Regionen vergleichen", "Compare regions"))
+st.header(_("Regionen vergleichen"))
 default = [view.ags]
 if view.region.level == "kreis":
     default.append(land_ags)
 if view.ags != GERMANY:
     default.append(GERMANY)
 chosen = st.multiselect(
-    pick(f"Bis zu {MAX_COMPARE} Regionen (Name oder AGS eingeben)",
-         f"Up to {MAX_COMPARE} regions (type a name or AGS)"),
+    _("Bis zu {n} Regionen (Name oder AGS eingeben)", n=MAX_COMPARE),
     region_options(regions), default=default, max_selections=MAX_COMPARE,
     format_func=lambda a: region_label(regions, a, language), key=f"regions_compare_{view.ags}",
 )
@@ -300,7 +281,7 @@ def series_name(ags: str) -> str:
     """Legend name: the short name, with the Kreis type where two Kreise share it (Osnabrück)."""
     region = regions.get(ags)
     if ags == GERMANY:
-        return pick("Deutschland", "Germany")
+        return _("Deutschland")
     return regions.display_name(region)
 
 
@@ -314,28 +295,26 @@ if chosen:
         masks[name] = privacy.marks_of(ts, ind_id).set_axis(ts["quarter"])
     wide = pd.DataFrame(frames).sort_index()
     suppressed = pd.DataFrame(masks).reindex(wide.index).fillna("") if view.public else None
-    first = charts.quarter_label(wide.index[0], language) if len(wide) else ""
+    first = fmt.quarter(wide.index[0], language) if len(wide) else ""
     fig = figure(
         "trend_chart", None, wide, title=charts.chart_title(label, " / ".join(frames),
-                                       f"{first} – {charts.quarter_label(str(last_q), language)}"),
-        subtitle=f"{unit} · {pick('je Quartal', 'per quarter')} · {formula}", unit=unit, decimals=ind.decimals,
+                                       f"{first} – {fmt.quarter(str(last_q), language)}"),
+        subtitle=_("{unit} · je Quartal · {formula}", unit=unit, formula=formula), unit=unit, decimals=ind.decimals,
         target=target_value, target_label=target_label, suppressed=suppressed,
         emphasis=series_name(view.ags) if view.ags in chosen else None,
         breaks=tuple(dict.fromkeys(m for ags in chosen for m in annotations.marks(data.annotations(), ags, language))),
         **style.kwargs(),
     )
-    long = wide.rename_axis(pick("Quartal", "Quarter")).reset_index()
+    long = wide.rename_axis(_("Quartal")).reset_index()
     if view.public:
         long = long.astype("object")
         for name in frames:
             marks = suppressed[name].to_numpy()
             long[name] = [m if m else v for v, m in zip(long[name], marks)]
     c.chart(fig, view=view, indicator_id=ind_id, table=long, key="regions_compare_chart")
-    st.caption(pick("Lücken in den Linien: keine Meldung für dieses Quartal – nicht null.",
-                    "Gaps in the lines: no report for that quarter – not zero."))
+    st.caption(_("Lücken in den Linien: keine Meldung für dieses Quartal – nicht null."))
     if len({a[:2] for a in chosen if a != GERMANY}) > 1:
-        st.caption(f"**{pick('Vergleichbarkeit', 'Comparability')}:** "
-                   + pick(catalogue.COMPARABILITY_DE, catalogue.COMPARABILITY_EN))
+        st.caption(_("**Vergleichbarkeit:** {note}",
+                     note=pick(catalogue.COMPARABILITY_DE, catalogue.COMPARABILITY_EN)))
 else:
-    st.info(pick("Regionen auswählen, um sie über die Zeit zu vergleichen.",
-                 "Choose regions to compare them over time."))
+    st.info(_("Regionen auswählen, um sie über die Zeit zu vergleichen."))

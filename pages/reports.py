@@ -10,7 +10,7 @@ import streamlit as st
 from monitor import charts, images, privacy, reports
 from monitor.indicators import UnknownRegion
 from ui import data
-from ui.i18n import lang, pick
+from ui.i18n import _, lang
 
 view = st.session_state["view"]
 regions = data.regions()
@@ -55,50 +55,43 @@ def chart_buttons(kind: str, ags: str, key: str) -> None:
         c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
         meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
         c1.markdown(meta.get("ik_monitor", {}).get("title") or charts.alt_text(fig))
-        for col, fmt in ((c2, "png"), (c3, "svg")):
+        for col, kind in ((c2, "png"), (c3, "svg")):
             col.download_button(
-                fmt.upper(), lambda fig=fig, fmt=fmt: images.to_image(fig, fmt),
-                file_name=privacy.file_name(images.filename(ags, slug, view.period, fmt), view.public),
-                mime=images.MIME[fmt],
-                on_click="ignore", key=f"{key}_{slug}_{fmt}", icon=":material/image:",
+                kind.upper(), lambda fig=fig, kind=kind: images.to_image(fig, kind),
+                file_name=privacy.file_name(images.filename(ags, slug, view.period, kind), view.public),
+                mime=images.MIME[kind],
+                on_click="ignore", key=f"{key}_{slug}_{kind}", icon=":material/image:",
             )
 
 
 version = data.version()
 period = str(view.period)
-mode = pick("öffentliche Fassung", "public version") if view.public else pick("interne Fassung", "internal version")
+mode = _("öffentliche Fassung") if view.public else _("interne Fassung")
 
-st.title(pick("Berichte", "Reports"))
-st.caption(pick(
-    f"Für Ausschüsse, Ratsvorlagen und die Konferenz der Koordinierungsstellen: Regionalbriefing, Folienkachel, "
-    f"Länderbericht und alle Diagramme als Bild – auf dem Server erzeugt, mit Quelle, Stand und Soll im Bild. "
-    f"Die Berichte sind deutschsprachig; sie folgen der Ansicht in der Seitenleiste ({mode}).",
-    f"For committees, council papers and the conference of coordination offices: regional briefing, slide tile, "
-    f"Land report and every chart as an image – rendered on the server, with source, date and target inside. "
-    f"Reports are in German; they follow the sidebar's view ({mode}).",
-))
+st.title(_("Berichte"))
+st.caption(_("Für Ausschüsse, Ratsvorlagen und die Konferenz der Koordinierungsstellen: Regionalbriefing, "
+             "Folienkachel, Länderbericht und alle Diagramme als Bild – auf dem Server erzeugt, mit Quelle, "
+             "Stand und Soll im Bild. Die Berichte sind deutschsprachig; sie folgen der Ansicht in der "
+             "Seitenleiste ({mode}).",
+             mode=mode))
 if not view.public:
-    st.warning(pick("Interne Fassung: kleine Fallzahlen werden gezeigt – nicht zur Veröffentlichung.",
-                    "Internal version: small counts are shown – not for publication."), icon=":material/lock:")
+    st.warning(_("Interne Fassung: kleine Fallzahlen werden gezeigt – nicht zur Veröffentlichung."),
+               icon=":material/lock:")
 
 # --- Regionalbriefing ------------------------------------------------------------------------------------------
 
-st.header(pick(f"Regionalbriefing: {view.region.name}", f"Regional briefing: {view.region.name}"))
-st.markdown(pick(
-    "Ein bis zwei Seiten A4: Ist, Soll und Lücke, Veränderung zum Vorjahr, Land und Deutschland zum Vergleich, "
-    "Diagramme, Interventionskette, Methodik mit Quellen.",
-    "One or two A4 pages: actual, target and gap, change against last year, Land and Germany for comparison, "
-    "charts, intervention chain, method with sources.",
-))
+st.header(_("Regionalbriefing: {name}", name=view.region.name))
+st.markdown(_("Ein bis zwei Seiten A4: Ist, Soll und Lücke, Veränderung zum Vorjahr, Land und Deutschland zum "
+              "Vergleich, Diagramme, Interventionskette, Methodik mit Quellen."))
 c1, c2 = st.columns(2)
 c1.download_button(
-    pick("Regionalbriefing (PDF)", "Regional briefing (PDF)"),
+    _("Regionalbriefing (PDF)"),
     lambda: document("briefing", version, view.ags, period, view.variant, view.public),
     file_name=reports.briefing_filename(view.ags, period, public=view.public), mime=MIME_PDF, on_click="ignore",
     icon=":material/picture_as_pdf:", key="reports_briefing", type="primary",
 )
 c2.download_button(
-    pick("Folienkachel 1200 × 675 (PNG)", "Slide tile 1200 × 675 (PNG)"),
+    _("Folienkachel 1200 × 675 (PNG)"),
     lambda: document("tile", version, view.ags, period, view.variant, view.public),
     file_name=reports.briefing_filename(view.ags, period, "png", public=view.public), mime="image/png",
     on_click="ignore",
@@ -112,17 +105,13 @@ land_default = view.region.land_ags if view.region.level in ("kreis", "land") el
 if st.session_state.get("reports_land") not in land_options or st.session_state.get("reports_land_from") != view.ags:
     st.session_state["reports_land"] = land_default
     st.session_state["reports_land_from"] = view.ags
-st.header(pick("Länderbericht", "Land report"))
-land_ags = st.selectbox(pick("Land", "Land"), land_options, key="reports_land",
+st.header(_("Länderbericht"))
+land_ags = st.selectbox(_("Land"), land_options, key="reports_land",
                         format_func=lambda a: f"{a} · {regions.get(a).name}")
-st.markdown(pick(
-    "Für die Konferenz der Koordinierungsstellen: Kennzahlen des Landes, Karte, Rangfolgen, Verlauf, alle Kreise "
-    "mit Deckungsgrad und Lücke, Bedarfsplanung bis 2032.",
-    "For the conference of coordination offices: the Land's key figures, map, rankings, trend, every Kreis with "
-    "coverage and gap, needs planning to 2032.",
-))
+st.markdown(_("Für die Konferenz der Koordinierungsstellen: Kennzahlen des Landes, Karte, Rangfolgen, Verlauf, "
+              "alle Kreise mit Deckungsgrad und Lücke, Bedarfsplanung bis 2032."))
 st.download_button(
-    pick(f"Länderbericht {regions.get(land_ags).name} (PDF)", f"Land report {regions.get(land_ags).name} (PDF)"),
+    _("Länderbericht {name} (PDF)", name=regions.get(land_ags).name),
     lambda: document("land", version, land_ags, period, view.variant, view.public),
     file_name=reports.land_report_filename(land_ags, period, public=view.public), mime=MIME_PDF, on_click="ignore",
     icon=":material/picture_as_pdf:", key="reports_land_pdf",
@@ -130,21 +119,16 @@ st.download_button(
 
 # --- charts as images ----------------------------------------------------------------------------------------
 
-st.header(pick("Diagramme als Bild", "Charts as images"))
-st.caption(pick(
-    "PNG (doppelte Auflösung, für Folien und Dokumente) oder SVG (verlustfrei skalierbar). Jedes Bild trägt "
-    "Titel, Quelle, Stand und – bei Demodaten – den Hinweis „Demodaten“.",
-    "PNG (double resolution, for slides and documents) or SVG (scalable). Every image carries title, source, "
-    "date and – for demo data – the 'Demodaten' mark.",
-))
+st.header(_("Diagramme als Bild"))
+st.caption(_("PNG (doppelte Auflösung, für Folien und Dokumente) oder SVG (verlustfrei skalierbar). Jedes Bild "
+             "trägt Titel, Quelle, Stand und – bei Demodaten – den Hinweis „Demodaten“."))
 try:
-    st.subheader(pick(f"Aus dem Regionalbriefing: {view.region.name}", f"From the briefing: {view.region.name}"))
+    st.subheader(_("Aus dem Regionalbriefing: {name}", name=view.region.name))
     chart_buttons("briefing", view.ags, "img_briefing")
-    st.subheader(pick(f"Aus dem Länderbericht: {regions.get(land_ags).name}",
-                      f"From the Land report: {regions.get(land_ags).name}"))
+    st.subheader(_("Aus dem Länderbericht: {name}", name=regions.get(land_ags).name))
     chart_buttons("land", land_ags, "img_land")
 except UnknownRegion as exc:
     st.error(str(exc))
-st.caption(pick(f"Sprache der Berichte: Deutsch. Ansicht: {mode}.", f"Report language: German. View: {mode}."))
+st.caption(_("Sprache der Berichte: Deutsch. Ansicht: {mode}.", mode=mode))
 if lang() == "en":
     st.caption("The charts in reports use German labels and number format (1.234,5).")

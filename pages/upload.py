@@ -24,6 +24,7 @@ from etl.template import help_lines, offered_quarters, write_template
 from monitor import config, store
 from monitor.datasets import DATASETS
 from ui import auth, data, release_panel
+from ui.i18n import _, fmt, lang, n_, pick
 
 PREVIEW_ROWS = 500  # rows drawn in a preview table; the problems table always lists every problem
 LINKS_SHOWN = 8
@@ -65,7 +66,7 @@ def _checked(uploaded) -> core.CheckedFile:
                 code="file-too-large")
         else:
             path.write_bytes(uploaded.getvalue())
-            with st.spinner(f"„{path.name}“ wird geprüft …"):
+            with st.spinner(_("„{name}“ wird geprüft …", name=path.name)):
                 state["checked"][uploaded.file_id] = core.check_upload(path, regions=regions)
     return state["checked"][uploaded.file_id]
 
@@ -86,18 +87,19 @@ def _load(fid: str, user_name: str) -> None:
     # the button is disabled until both are ticked; checked again here, as a client could send the click anyway
     if (checked.warnings and not st.session_state.get(f"ack_{fid}")) or (
             any(p.needs_replace for p in previews) and not st.session_state.get(f"replace_{fid}")):
-        state["flash"].append(("error", f"„{checked.name}“ wurde nicht geladen: "
-                                        "erst Warnungen und Ersetzen bestätigen."))
+        state["flash"].append(("error", _("„{name}“ wurde nicht geladen: erst Warnungen und Ersetzen bestätigen.",
+                                          name=checked.name)))
         return
     try:
         outcome = core.load_checked(checked, user=user_name, replace=any(p.needs_replace for p in previews),
                                     expected=previews)
     except store.StoreBusy as exc:
-        state["flash"].append(("error", f"„{checked.name}“ wurde nicht geladen: {exc}"))
+        state["flash"].append(("error", _("„{name}“ wurde nicht geladen: {reason}", name=checked.name, reason=exc)))
         return
     if outcome.status == loader.REJECTED:
         problems = [p.message for p in outcome.errors] + [p.message for t in outcome.tables for p in t.errors]
-        state["flash"].append(("error", f"„{checked.name}“ wurde nicht geladen: " + " ".join(problems)))
+        state["flash"].append(("error", _("„{name}“ wurde nicht geladen: {reason}", name=checked.name,
+                                          reason=" ".join(problems))))
         return
     state["done"][fid] = {"outcome": outcome, "previews": previews, "name": checked.name}
 
@@ -140,19 +142,24 @@ def _flash() -> None:
 
 
 def _rows(n: int) -> str:
-    return f"{n:,} {'Zeile' if n == 1 else 'Zeilen'}".replace(",", ".")
+    return n_("{count} Zeile", "{count} Zeilen", n, count=fmt.integer(n, lang()))
+
+
+def _dataset(dataset_id: str) -> str:
+    ds = DATASETS[dataset_id]
+    return pick(ds.label_de, ds.label_en)
 
 
 def _report_head(report) -> str:
-    label = core.dataset_label(report.dataset) if report.dataset else "Datensatz nicht erkannt"
+    label = _dataset(report.dataset) if report.dataset else _("Datensatz nicht erkannt")
     parts = [_rows(report.rows)]
     if report.quarters:
-        parts.append("Quartal " + ", ".join(report.quarters))
+        parts.append(_("Quartal {quarters}", quarters=", ".join(fmt.quarter(q, lang()) for q in report.quarters)))
     if report.regions:
-        parts.append(f"{len(report.regions)} {'Kreis' if len(report.regions) == 1 else 'Kreise'}")
-    parts.append(f"{len(report.errors)} Fehler")
-    parts.append(f"{len(report.warnings)} {'Warnung' if len(report.warnings) == 1 else 'Warnungen'}")
-    sheets = f" (Blatt {', '.join(f'„{s}“' for s in report.sheets)})" if report.sheets else ""
+        parts.append(n_("{n} Kreis", "{n} Kreise", len(report.regions)))
+    parts.append(n_("{n} Fehler", "{n} Fehler", len(report.errors)))
+    parts.append(n_("{n} Warnung", "{n} Warnungen", len(report.warnings)))
+    sheets = _(" (Blatt {sheets})", sheets=", ".join(f"„{s}“" for s in report.sheets)) if report.sheets else ""
     return f"**{label}**{sheets}: " + " · ".join(parts)
 
 
@@ -165,29 +172,31 @@ def _draw_report(fid: str, n: int, report) -> None:
     if report.dataset is None or report.frame is None or not len(report.frame):
         return
     has_problems = bool(report.errors or report.warnings)
-    only = st.toggle("Nur Zeilen mit Problemen", value=has_problems, key=f"only_{fid}_{n}",
+    only = st.toggle(_("Nur Zeilen mit Problemen"), value=has_problems, key=f"only_{fid}_{n}",
                      disabled=not has_problems)
     shown, marks = core.marked_rows(report, only_problems=only and has_problems, limit=PREVIEW_ROWS)
     shown = safety.safe_table(shown)
     marks.columns = shown.columns
     styled = shown.style.apply(lambda _: marks.map(MARK_CSS.get), axis=None).format(na_rep="")
-    st.caption("Vorschau der Zeilen, wie sie geladen würden – rot: Fehler, gelb: Warnung. „Zeile“ ist die "
-               "Zeilennummer in der Datei." + (f" Gezeigt werden die ersten {PREVIEW_ROWS}." if len(report.frame)
-                                               > PREVIEW_ROWS and not only else ""))
+    cut = len(report.frame) > PREVIEW_ROWS and not only
+    st.caption(_("Vorschau der Zeilen, wie sie geladen würden – rot: Fehler, gelb: Warnung. „Zeile“ ist die "
+                 "Zeilennummer in der Datei.")
+               + (_(" Gezeigt werden die ersten {n}.", n=fmt.integer(PREVIEW_ROWS, lang())) if cut else ""))
     st.dataframe(styled, hide_index=True, width="stretch", key=f"rows_{fid}_{n}")
 
 
 def _draw_changes(fid: str, previews: list[core.ChangePreview]) -> None:
-    st.markdown("**Was sich ändert**")
+    st.markdown(_("**Was sich ändert**"))
     for i, p in enumerate(previews):
-        st.markdown(f"*{core.dataset_label(p.dataset)}*\n" + "\n".join(f"- {m}" for m in p.messages))
+        st.markdown(f"*{_dataset(p.dataset)}*\n" + "\n".join(f"- {m}" for m in p.messages))
         if p.identical_batch is not None or not len(p.totals):
             continue
         fields = core.count_fields(p.dataset)
         ds = DATASETS[p.dataset]
-        chosen = st.selectbox("Summe je Kreis vorher und nachher", fields, key=f"field_{fid}_{i}",
+        chosen = st.selectbox(_("Summe je Kreis vorher und nachher"), fields, key=f"field_{fid}_{i}",
                               format_func=lambda f, ds=ds: ds.column(f).header)
-        st.dataframe(safety.safe_table(p.totals_for(chosen)), hide_index=True, width="stretch", key=f"totals_{fid}_{i}")
+        st.dataframe(safety.safe_table(p.totals_for(chosen)), hide_index=True, width="stretch",
+                     key=f"totals_{fid}_{i}")
 
 
 def _draw_done(fid: str, done: dict) -> None:
@@ -195,34 +204,38 @@ def _draw_done(fid: str, done: dict) -> None:
     for t in outcome.tables:
         if t.dataset is None:
             continue
-        label = core.dataset_label(t.dataset)
+        label = _dataset(t.dataset)
         if t.status == loader.LOADED:
-            replaced = f", davon {_rows(t.replaced_rows)} ersetzt" if t.replaced_rows else ""
-            st.success(f"{label}: als Batch {t.batch_id} geladen – {_rows(t.rows)}{replaced}. "
-                       "Die Übersicht zeigt die neuen Zahlen ab sofort.", icon=":material/check_circle:")
+            replaced = _(", davon {rows} ersetzt", rows=_rows(t.replaced_rows)) if t.replaced_rows else ""
+            st.success(_("{dataset}: als Batch {batch} geladen – {rows}{replaced}. Die interne Ansicht zeigt die "
+                         "neuen Zahlen ab sofort, die öffentliche nach der nächsten Veröffentlichung.",
+                         dataset=label, batch=t.batch_id, rows=_rows(t.rows), replaced=replaced),
+                       icon=":material/check_circle:")
         else:
-            st.info(f"{label}: bereits als Batch {t.batch_id} geladen – nichts geändert.")
+            st.info(_("{dataset}: bereits als Batch {batch} geladen – nichts geändert.", dataset=label,
+                      batch=t.batch_id))
     links = [(ags, q) for p in done["previews"] for q, ags in
              p.totals[["quarter", "ags"]].drop_duplicates().itertuples(index=False)]
     if not links:
         return
-    st.markdown("**Zu den betroffenen Ansichten**")
+    st.markdown(_("**Zu den betroffenen Ansichten**"))
     cols = st.columns(min(4, len(links[:LINKS_SHOWN])))
     for k, (ags, quarter) in enumerate(links[:LINKS_SHOWN]):
         region = regions.get(ags)
         name = region.name if region else ags
-        if cols[k % len(cols)].button(f"{name} · {quarter}", key=f"go_{fid}_{k}", icon=":material/dashboard:",
-                                      on_click=_go, args=(ags, quarter)):
+        if cols[k % len(cols)].button(f"{name} · {fmt.quarter(quarter, lang())}", key=f"go_{fid}_{k}",
+                                      icon=":material/dashboard:", on_click=_go, args=(ags, quarter)):
             st.switch_page("pages/overview.py", query_params={"region": ags, "period": quarter})
-    lands = sorted({ags[:2] for ags, _ in links})
-    quarter = max(q for _, q in links)
+    lands = sorted({ags[:2] for ags, _quarter in links})
+    quarter = max(q for _ags, q in links)
     for land in lands:
         region = regions.get(land)
-        if st.button(f"Land {region.name if region else land} · {quarter}", key=f"go_{fid}_land_{land}",
+        if st.button(_("Land {name} · {quarter}", name=region.name if region else land,
+                       quarter=fmt.quarter(quarter, lang())), key=f"go_{fid}_land_{land}",
                      icon=":material/map:", on_click=_go, args=(land, quarter)):
             st.switch_page("pages/overview.py", query_params={"region": land, "period": quarter})
     if len(links) > LINKS_SHOWN:
-        st.caption(f"… und {len(links) - LINKS_SHOWN} weitere Kreise und Quartale.")
+        st.caption(_("… und {n} weitere Kreise und Quartale.", n=len(links) - LINKS_SHOWN))
 
 
 def _draw_file(uploaded) -> None:
@@ -236,14 +249,15 @@ def _draw_file(uploaded) -> None:
             return
         if checked.unreadable:
             st.error(checked.unreadable, icon=":material/block:")
-            st.caption("Aus dieser Datei wurde nichts gespeichert.")
+            st.caption(_("Aus dieser Datei wurde nichts gespeichert."))
             return
         for n, report in enumerate(checked.reports):
             _draw_report(fid, n, report)
         if checked.errors:
-            st.error(f"Diese Datei hat {checked.errors} Fehler und wird nicht geladen. "
-                     "Bitte die genannten Zellen in der Datei korrigieren und die Datei erneut hochladen.",
-                     icon=":material/block:")
+            st.error(n_("Diese Datei hat {n} Fehler und wird nicht geladen. Bitte die genannte Zelle in der Datei "
+                        "korrigieren und die Datei erneut hochladen.",
+                        "Diese Datei hat {n} Fehler und wird nicht geladen. Bitte die genannten Zellen in der Datei "
+                        "korrigieren und die Datei erneut hochladen.", checked.errors), icon=":material/block:")
             return
         try:
             previews = core.preview_file(checked)
@@ -254,15 +268,17 @@ def _draw_file(uploaded) -> None:
         _draw_changes(fid, previews)
         ready = True
         if checked.warnings:
-            ready &= st.checkbox(f"Ich habe die {checked.warnings} "
-                                 f"{'Warnung' if checked.warnings == 1 else 'Warnungen'} geprüft; die Datei soll "
-                                 "trotzdem geladen werden.", key=f"ack_{fid}")
+            ready &= st.checkbox(n_("Ich habe die Warnung geprüft; die Datei soll trotzdem geladen werden.",
+                                    "Ich habe die {n} Warnungen geprüft; die Datei soll trotzdem geladen werden.",
+                                    checked.warnings), key=f"ack_{fid}")
         replacing = sum(p.replaced_rows for p in previews if p.needs_replace)
         if replacing:
-            ready &= st.checkbox(f"Ja, {replacing} bereits geladene {'Zeile' if replacing == 1 else 'Zeilen'} "
-                                 "ersetzen. Die bisherigen Zeilen bleiben gespeichert; „Rückgängig“ im "
-                                 "Ladeprotokoll stellt sie wieder her.", key=f"replace_{fid}")
-        st.button(f"„{checked.name}“ laden", key=f"load_{fid}", type="primary", disabled=not ready,
+            ready &= st.checkbox(n_("Ja, {n} bereits geladene Zeile ersetzen. Die bisherige Zeile bleibt "
+                                    "gespeichert; „Rückgängig“ im Ladeprotokoll stellt sie wieder her.",
+                                    "Ja, {n} bereits geladene Zeilen ersetzen. Die bisherigen Zeilen bleiben "
+                                    "gespeichert; „Rückgängig“ im Ladeprotokoll stellt sie wieder her.", replacing),
+                                 key=f"replace_{fid}")
+        st.button(_("„{name}“ laden", name=checked.name), key=f"load_{fid}", type="primary", disabled=not ready,
                   icon=":material/upload:", on_click=_load, args=(fid, user.name))
 
 
@@ -274,21 +290,22 @@ def _draw_history() -> None:
         st.warning(str(exc))
         return
     if not batches:
-        st.info("Noch keine Quartalsdaten geladen.")
+        st.info(_("Noch keine Quartalsdaten geladen."))
         return
     st.dataframe(safety.safe_table(core.history_frame(batches).drop(columns=["Art", "Hinweis"])), hide_index=True,
                  width="stretch", key="history")
     active = [b for b in batches if b.status == "active"]
     if not active:
         return
-    st.markdown("**Einen Ladevorgang rückgängig machen**")
-    st.caption("Die Zeilen des Batches gelten danach nicht mehr (sie bleiben für das Protokoll gespeichert); "
-               "Zeilen, die er ersetzt hatte, gelten wieder. Ein Batch, dessen Zeilen später ersetzt wurden, kann "
-               "erst nach dem späteren rückgängig gemacht werden.")
+    st.markdown(_("**Einen Ladevorgang rückgängig machen**"))
+    st.caption(_("Die Zeilen des Batches gelten danach nicht mehr (sie bleiben für das Protokoll gespeichert); "
+                 "Zeilen, die er ersetzt hatte, gelten wieder. Ein Batch, dessen Zeilen später ersetzt wurden, kann "
+                 "erst nach dem späteren rückgängig gemacht werden."))
     by_id = {b.batch_id: b for b in active}
-    chosen = st.selectbox("Batch", list(by_id), key="undo_batch", format_func=lambda b: core.batch_label(by_id[b]))
-    sure = st.checkbox(f"Ja, Batch {chosen} rückgängig machen.", key=f"undo_sure_{chosen}")
-    st.button("Rückgängig machen", key="undo_button", disabled=not sure, icon=":material/undo:",
+    chosen = st.selectbox(_("Batch"), list(by_id), key="undo_batch",
+                          format_func=lambda b: core.batch_label(by_id[b]))
+    sure = st.checkbox(_("Ja, Batch {batch} rückgängig machen.", batch=chosen), key=f"undo_sure_{chosen}")
+    st.button(_("Rückgängig machen"), key="undo_button", disabled=not sure, icon=":material/undo:",
               on_click=_undo, args=(chosen, user.name))
 
 
@@ -300,21 +317,23 @@ def _template_bytes(dataset: str, data_version: tuple, day: str) -> bytes:
 
 
 def _draw_help() -> None:
-    st.markdown("Die Vorlagen enthalten die richtigen Spaltenüberschriften, Auswahllisten, die Liste der Kreise "
-                "und die Ausfüllhinweise. Eine ausgefüllte Vorlage lädt ohne Nacharbeit; andere Tabellen gehen "
-                "auch, wenn die Überschriften erkennbar sind.")
+    st.markdown(_("Die Vorlagen enthalten die richtigen Spaltenüberschriften, Auswahllisten, die Liste der Kreise "
+                  "und die Ausfüllhinweise. Eine ausgefüllte Vorlage lädt ohne Nacharbeit; andere Tabellen gehen "
+                  "auch, wenn die Überschriften erkennbar sind. Die Vorlagen selbst sind deutschsprachig, wie die "
+                  "Meldungen der Einrichtungen."))
     cols = st.columns(len(DATASETS))
     for col, ds in zip(cols, DATASETS.values()):
         col.download_button(
-            f"Vorlage {ds.label_de}",
+            _("Vorlage {dataset}", dataset=pick(ds.label_de, ds.label_en)),
             lambda ds=ds: _template_bytes(ds.id, data.version(public=False), str(config.today())),
             file_name=f"vorlage_{ds.id}.xlsx", key=f"template_{ds.id}", on_click="ignore",
             icon=":material/download:", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    st.markdown(f"Angenommen werden .xlsx, .xls, .ods und .csv bis {safety.MAX_FILE_MB:.0f} MB. Dateien mit "
-                "Makros (.xlsm, .xlsb) werden abgelehnt – Makros führt der IK-Monitor nie aus.")
+    st.markdown(_("Angenommen werden .xlsx, .xls, .ods und .csv bis {mb} MB. Dateien mit Makros (.xlsm, .xlsb) "
+                  "werden abgelehnt – Makros führt der IK-Monitor nie aus.",
+                  mb=fmt.integer(safety.MAX_FILE_MB, lang())))
     quarters = offered_quarters(config.today())
     for ds in DATASETS.values():
-        with st.expander(f"Ausfüllhinweise {ds.label_de}"):
+        with st.expander(_("Ausfüllhinweise {dataset}", dataset=pick(ds.label_de, ds.label_en))):
             lines = help_lines(ds, quarters, config.today())
             columns = [line for line in lines if len(line) == 5 and line[0] != "Spalte"]
             for line in lines[3:]:
@@ -328,27 +347,27 @@ def _draw_help() -> None:
 
 # --- the page -------------------------------------------------------------------------------------------
 
-st.title("Daten hochladen")
-st.caption(f"Angemeldet als {user.name}. Jede Datei wird geprüft, bevor etwas gespeichert wird; jeder "
-           "Ladevorgang steht mit Name und Zeit im Ladeprotokoll und lässt sich rückgängig machen.")
+st.title(_("Daten hochladen"))
+st.caption(_("Angemeldet als {name}. Jede Datei wird geprüft, bevor etwas gespeichert wird; jeder Ladevorgang steht "
+             "mit Name und Zeit im Ladeprotokoll und lässt sich rückgängig machen.", name=user.name))
 _flash()
 # with a key the chosen tab is a widget state: a rerun (an undo, a release) stays on it
-upload_tab, history_tab, release_tab, help_tab = st.tabs(["Hochladen", "Ladeprotokoll", "Veröffentlichen",
-                                                         "Vorlagen und Ausfüllhinweise"], key="upload_tabs")
+upload_tab, history_tab, release_tab, help_tab = st.tabs(
+    [_("Hochladen"), _("Ladeprotokoll"), _("Veröffentlichen"), _("Vorlagen und Ausfüllhinweise")], key="upload_tabs")
 
 with upload_tab:
     state = _state()
     files = st.file_uploader(
-        "Quartalsdateien (Schutzunterkünfte, Beratung, Polizei) – eine oder mehrere",
+        _("Quartalsdateien (Schutzunterkünfte, Beratung, Polizei) – eine oder mehrere"),
         accept_multiple_files=True, key=f"files_{state['widget']}", max_upload_size=int(safety.MAX_FILE_MB),
-        help="Der Datensatz wird an den Spaltenüberschriften erkannt. Mehrere Blätter und Datensätze in einer "
-             "Datei sind möglich.",
+        help=_("Der Datensatz wird an den Spaltenüberschriften erkannt. Mehrere Blätter und Datensätze in einer "
+               "Datei sind möglich."),
     ) or []
     _forget_removed({f.file_id for f in files})
     for uploaded in files:
         _draw_file(uploaded)
     if files:
-        st.button("Liste leeren", key="clear", on_click=_clear, icon=":material/clear_all:")
+        st.button(_("Liste leeren"), key="clear", on_click=_clear, icon=":material/clear_all:")
 
 with history_tab:
     _draw_history()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from etl import accounts
-from monitor import store
+from monitor import fmt, store
 from tests.browser import chromium_page, streamlit_server, wait_for_app
 from tests.conftest import copy_store
 from tests.messy import headers, shelter, write_xlsx
@@ -114,7 +114,7 @@ def test_uploader_loads_a_workbook_through_the_file_chooser(app):
             assert con.execute("SELECT user_name, file_name FROM batches WHERE batch_id = 6").fetchall() == [
                 ("anna", workbook.name)]
 
-        page.get_by_role("button", name=f"Osnabrück, kreisfreie Stadt · {NEW_QUARTER}").click()
+        page.get_by_role("button", name=f"Osnabrück, kreisfreie Stadt · {fmt.quarter(NEW_QUARTER)}").click()
         page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"] h1')"
                                " && document.querySelector('[data-testid=\"stMain\"] h1')"
                                ".innerText.includes('Osnabrück')",

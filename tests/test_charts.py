@@ -18,7 +18,9 @@ from conftest import ROOT, SHARED
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor import charts
+from monitor import charts, fmt
+
+NBSP = "\u00a0"  # quarters keep together: "Q2 2025"
 
 KREISE_WGS84 = SHARED / "geo" / "kreise_2023-12-31_wgs84_simplified.geojson"
 COMMON = dict(source="Landeskoordinierungsstelle NRW", stand=date(2026, 11, 21))
@@ -40,35 +42,13 @@ def trace(fig, name):
 # --- numbers and labels ------------------------------------------------------------------------------------
 
 
-def test_german_number_format():
-    assert charts.format_number(1234.5, 1) == "1.234,5"
-    assert charts.format_number(1234567) == "1.234.567"
-    assert charts.format_number(37.04, 0, "%") == "37\u00a0%"
-    assert charts.format_number(-2.25, 2) == "-2,25"
-    assert charts.format_number(float("nan")) == "–"
-    assert charts.format_number(None) == "–"
-    assert charts.format_number("< 3") == "< 3"
-    assert charts.format_number(1234.5, 1, language="en") == "1,234.5"
-
-
-@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(min_value=0, max_value=3))
-def test_german_numbers_read_back(value, decimals):
-    text = charts.format_number(value, decimals)
-    assert re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?", text)
-    back = float(text.replace(".", "").replace(",", "."))
-    assert back == pytest.approx(round(value, decimals), abs=10 ** -decimals)
-
-
 def test_labels_and_file_names():
-    assert charts.quarter_label("2025-Q2") == "Q2 2025"
-    assert charts.quarter_label("2025") == "2025"
     assert charts.chart_title("Schutzplätze", "Dortmund", "2025-Q2") == "Schutzplätze – Dortmund, Q2\u00a02025"
     assert charts.export_filename("05913", "schutzplaetze", "2025-Q2", "png") == \
         "ik-monitor_05913_schutzplaetze_2025-Q2.png"
     assert charts.export_filename("05913", "Schutzplätze je 10.000", "2025", ".csv") == \
         "ik-monitor_05913_schutzplaetze-je-10-000_2025.csv"
     assert charts.export_filename("00", "quote", "2025-Q2", "") == "ik-monitor_00_quote_2025-Q2"
-    assert charts.format_stand("2026-11-21") == "21.11.2026"
 
 
 # --- the frame every figure carries -------------------------------------------------------------------------
@@ -126,13 +106,13 @@ def test_trend_gaps_stay_gaps_and_suppressed_values_are_marked():
     df = pd.DataFrame({"Dortmund": [50.0, np.nan, "< 3", 61.0]}, index=QUARTERS)
     fig = charts.trend_chart(df, title="Aufnahmen – Dortmund", **COMMON)
     line = trace(fig, "Dortmund")
-    assert list(line.x) == ["Q3 2024", "Q4 2024", "Q1 2025", "Q2 2025"]
+    assert list(line.x) == [f"Q{q}{NBSP}{y}" for y, q in ((2024, 3), (2024, 4), (2025, 1), (2025, 2))]
     assert line.y[0] == 50.0 and line.y[3] == 61.0
     assert line.y[1] is None or math.isnan(line.y[1])
     assert line.y[2] is None or math.isnan(line.y[2])
     assert line.connectgaps is False
     marks = trace(fig, "unterdrückt (Datenschutz)")
-    assert list(marks.x) == ["Q1 2025"] and list(marks.text) == ["< 3"] and marks.yaxis == "y2"
+    assert list(marks.x) == [f"Q1{NBSP}2025"] and list(marks.text) == ["< 3"] and marks.yaxis == "y2"
 
 
 def test_trend_suppressed_mask_and_target_series_and_method_break():
@@ -160,7 +140,7 @@ def test_trend_target_band_and_many_quarters_label_year_starts():
     fig = charts.trend_chart(df, title="t", target_band=(10, 20), target_label="Korridor", **COMMON)
     band = trace(fig, "Soll: Korridor")
     assert band.fill == "tonexty" and set(band.y) == {20.0}
-    assert list(fig.layout.xaxis.tickvals) == [f"Q1 {y}" for y in range(2019, 2026)]
+    assert list(fig.layout.xaxis.tickvals) == [f"Q1{NBSP}{y}" for y in range(2019, 2026)]
 
 
 # --- bars ---------------------------------------------------------------------------------------------------
@@ -355,7 +335,7 @@ def test_english_texts_and_separators():
     fig = charts.trend_chart(df, title="Places – Dortmund", language="en", is_demo=True, decimals=1,
                              target=3, **COMMON)
     assert fig.layout.separators == ".,"
-    assert "Source: Landeskoordinierungsstelle NRW · As of: 2026-11-21" in footer(fig)
+    assert "Source: Landeskoordinierungsstelle NRW · As of: 21 Nov 2026" in footer(fig)
     assert "Demo data" in footer(fig) and trace(fig, "Target").line.dash == "dash"
     assert "1,234.5" in fig.data[0].hovertemplate[0]
 
@@ -376,7 +356,7 @@ def test_public_display_text_is_understood():
 
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(min_value=0, max_value=3))
 def test_german_display_text_parses_back_to_its_number(value, decimals):
-    text = charts.format_number(value, decimals)
+    text = fmt.number(value, decimals)
     assert charts.sparkline_values([text]) == [pytest.approx(float(text.replace(".", "").replace(",", ".")))]
 
 

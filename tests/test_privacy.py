@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from monitor import config, privacy
 from monitor.catalogue import CATALOGUE
@@ -36,8 +34,9 @@ def test_thresholds_are_settings_and_a_release_brings_its_own(monkeypatch):
     monkeypatch.setattr(config, "MIN_COUNT", 5)
     assert privacy.mark(privacy.SMALL) == "< 5"
     assert privacy.mark(privacy.SMALL, min_count=3) == "< 3"
-    assert "weniger als 5" in privacy.note_small_de()
-    assert "20 Ereignissen" in privacy.note_withheld_de(20)
+    assert "weniger als 5" in privacy.note(privacy.SMALL)
+    assert "20 Ereignissen" in privacy.note(privacy.WITHHELD_FLAG, min_events=20)
+    assert "fewer than 20 events" in privacy.note(privacy.WITHHELD_FLAG, "en", min_events=20)
 
 
 def _released() -> pd.DataFrame:
@@ -79,19 +78,12 @@ def test_internal_files_say_so_in_their_name():
     assert privacy.file_name("bericht", public=False) == "bericht_INTERN"
 
 
-def _parse_de(text: str) -> float:
-    return float(text.replace(".", "").replace(",", "."))
-
-
-@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.integers(min_value=0, max_value=3))
-def test_format_de_round_trips(value, decimals):
-    text = privacy.format_de(value, decimals)
-    assert _parse_de(text) == pytest.approx(round(value, decimals), abs=10 ** -decimals)
-    assert not text.startswith("-0") or _parse_de(text) != 0
-    if decimals:
-        assert text.rsplit(",", 1)[1].isdigit() and len(text.rsplit(",", 1)[1]) == decimals
-    else:
-        assert "," not in text
+def test_display_follows_the_language():
+    assert privacy.display_value("shelter_coverage_pct", 1234.56, language="en") == ("1,234.6", 1234.56, False)
+    assert privacy.display_value("police_callouts", None, language="en").display == "n/a"
+    assert privacy.display_value("police_callouts", None, privacy.SMALL, language="en").display == "< 3"
+    text = privacy.with_marks(_released(), ["police_referral_rate_pct"], as_text=True, language="en")
+    assert text["police_referral_rate_pct"].tolist() == ["40.0", "–", "–", "n/a"]
 
 
 def test_every_hideable_indicator_is_a_count_or_a_rate_on_counts():

@@ -15,7 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from monitor import reports
+from monitor import chain, reports
 from monitor.figures import LiveFigures, ReleaseFigures
 from monitor.indicators import UnknownRegion
 from tests.conftest import ROOT, SHARED
@@ -146,12 +146,12 @@ def test_public_mode_suppresses_small_counts_in_the_pdf(small_counts):
 
 def test_public_mode_suppresses_small_counts_in_the_chain_chart(demo_fixture_db):
     b = briefing(demo_fixture_db, "03459", public=True)
-    steps = {s.label: s.value for s in reports.chain_steps(b.report)}
+    steps = {s.label: s.value for s in chain.steps(b.report)}
     assert steps["Aufnahmen im Frauenhaus"] == "< 3"
     assert steps["Abweisungen (neben der Kette)"] == "< 3"
     # 8 call-outs: the rates on them are withheld, so the count is hidden too (it would give them back)
     assert steps["Polizeieinsätze"] == "•"
-    internal = {s.label: s.value for s in reports.chain_steps(briefing(demo_fixture_db, "03459").report)}
+    internal = {s.label: s.value for s in chain.steps(briefing(demo_fixture_db, "03459").report)}
     assert internal["Aufnahmen im Frauenhaus"] == 2 and internal["Polizeieinsätze"] == 8
 
 

@@ -27,6 +27,7 @@ from starlette.routing import Route  # noqa: E402
 
 from etl import accounts  # noqa: E402
 from ui import auth  # noqa: E402
+from ui.i18n import _  # noqa: E402
 
 ENTRY = ROOT / "dashboard.py"
 SECURE_ENV = "IK_MONITOR_SECURE_COOKIES"  # "1" behind HTTPS: the cookie is sent over HTTPS only
@@ -58,11 +59,12 @@ async def logout(request: Request) -> RedirectResponse:
 
 
 def on_script_error(exc: BaseException) -> bool:
-    """A short German message with an error id for the visitor; the traceback to the server log."""
+    """A short message with an error id for the visitor (in the session's language); the traceback to the log."""
     error_id = secrets.token_hex(4)
     log.error("page error %s", error_id, exc_info=exc)
-    st.error(f"Es ist ein Fehler aufgetreten (Fehler-ID {error_id}). Bitte die Seite neu laden; besteht der Fehler "
-             f"weiter, die Fehler-ID an die Koordinierungsstelle melden.", icon=":material/error:")
+    st.error(_("Es ist ein Fehler aufgetreten (Fehler-ID {error_id}). Bitte die Seite neu laden; besteht der "
+               "Fehler weiter, die Fehler-ID an die Koordinierungsstelle melden.", error_id=error_id),
+             icon=":material/error:")
     return True
 
 

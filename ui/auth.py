@@ -30,7 +30,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from etl import accounts
 
-from .i18n import t
+from .i18n import NP_, _, p_
 
 VIEWER, INTERN, UPLOADER, ADMIN = "viewer", "intern", "uploader", "admin"
 SESSION_KEY = "auth_local_user"
@@ -42,10 +42,13 @@ TRUST_PROXY_ENV = "IK_MONITOR_TRUST_PROXY"
 LOGIN_ENV = "IK_MONITOR_LOGIN"  # "off" on reader instances that serve a published snapshot
 
 
+ROLE_LABELS = {VIEWER: NP_("role", "Lesen"), INTERN: NP_("role", "Intern"), UPLOADER: NP_("role", "Daten hochladen"),
+               ADMIN: NP_("role", "Verwaltung")}
 
-def text(key: str, **params) -> str:
-    """A text of the login and navigation in the chosen language (kept in ui/i18n.py with all others)."""
-    return t(key, **params)
+
+def role_label(role: str) -> str:
+    """The name of a role as the sidebar and the access notes show it."""
+    return p_("role", ROLE_LABELS.get(role, role))
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,8 @@ def require(role: str) -> User:
     """Stop the page unless the current user has ``role``; returns the user."""
     user = current_user()
     if not user.has(role):
-        st.error(text("denied", role=text(f"role.{role}")), icon=":material/lock:")
+        st.error(_("Diese Seite ist nur für angemeldete Personen mit der Rolle „{role}“.", role=role_label(role)),
+                 icon=":material/lock:")
         st.stop()
     return user
 
@@ -202,15 +206,16 @@ def sidebar_login(user: User) -> None:
         return
     with st.sidebar:
         if user.logged_in:
-            st.caption(text("login.as", name=user.name, role=text(f"role.{user.role}")))
-            st.button(text("logout"), key="auth_logout", icon=":material/logout:",
+            st.caption(_("Angemeldet als **{name}** ({role})", name=user.name, role=role_label(user.role)))
+            st.button(_("Abmelden"), key="auth_logout", icon=":material/logout:",
                       on_click=st.logout if user.via == "oidc" else _local_logout)
             return
-        with st.expander(text("login.title"), icon=":material/login:"):
-            st.caption(text("login.hint"))
+        with st.expander(_("Anmelden (Koordinierungsstelle)"), icon=":material/login:"):
+            st.caption(_("Nur für die Koordinierungsstelle: Daten hochladen und verwalten. Zum Lesen ist keine "
+                         "Anmeldung nötig."))
             if oidc_configured():
                 for provider in oidc_providers():
-                    label = text("login.with", provider=provider) if provider else text("login.sso")
+                    label = _("Anmelden mit {provider}", provider=provider) if provider else _("Anmelden")
                     st.button(label, key=f"auth_login_{provider or 'default'}", on_click=st.login,
                               args=(provider,) if provider else ())
                 return
@@ -219,10 +224,10 @@ def sidebar_login(user: User) -> None:
 
 def _local_form() -> None:
     with st.form("auth_login_form", clear_on_submit=True, border=False):
-        name = st.text_input(text("login.name"), key="auth_name", autocomplete="username")
-        password = st.text_input(text("login.password"), type="password", key="auth_password",
+        name = st.text_input(_("Benutzername"), key="auth_name", autocomplete="username")
+        password = st.text_input(_("Passwort"), type="password", key="auth_password",
                                  autocomplete="current-password")
-        submitted = st.form_submit_button(text("login.submit"), icon=":material/login:")
+        submitted = st.form_submit_button(_("Anmelden"), icon=":material/login:")
     if not submitted:
         return
     result = accounts.authenticate(name or "", password or "", ip=client_ip())

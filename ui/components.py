@@ -13,29 +13,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from monitor import annotations, catalogue, charts, exports, images, privacy
+from monitor import annotations, assessment, catalogue, chain, charts, exports, fmt, images, privacy
 from monitor.datasets import DATASETS
 from monitor.indicators import Completeness, IndicatorValue, RegionReport
 from monitor.regions import GERMANY
 
 from . import data
-from .i18n import lang, pick
+from .i18n import N_, _, lang, pick
 from .state import View
 
-TEXTS = {
-    "data": {"de": "Daten zum Diagramm", "en": "Chart data"},
-    "csv": {"de": "CSV herunterladen", "en": "Download CSV"},
-    "xlsx": {"de": "Excel herunterladen", "en": "Download Excel"},
-    "target": {"de": "Soll", "en": "Target"},
-    "denominator.population_total": {"de": "Einwohner:innen insgesamt", "en": "total population"},
-    "denominator.population_female": {"de": "Frauen", "en": "women"},
-    "no_data": {"de": "keine Meldung", "en": "not reported"},
-}
-
-
-def _t(key: str) -> str:
-    entry = TEXTS[key]
-    return entry.get(lang()) or entry["de"]
+DENOMINATORS = {"population_total": N_("Einwohner:innen insgesamt"), "population_female": N_("Frauen")}
 
 
 @dataclass(frozen=True)
@@ -52,19 +39,17 @@ class Style:
                 "language": self.language, **extra}
 
 
-POPULATION_SOURCE_SHORT = "Bevölkerung: Statistische Ämter des Bundes und der Länder"
-
-
 def style(dataset_ids: tuple[str, ...], report: RegionReport | None = None, target_source: str | None = None) -> Style:
     """The figure context for charts built from ``dataset_ids`` (and, when given, a target's source)."""
     status = data.status()
     labels = ", ".join(pick(DATASETS[d].label_de, DATASETS[d].label_en) for d in dataset_ids)
-    parts = [f"IK-Monitor, {'Meldungen' if lang() == 'de' else 'reports'}: {labels}"]
+    parts = [_("IK-Monitor, Meldungen: {datasets}", datasets=labels)]
     if report is not None and report.population.get("reference_date"):
         p = report.population
-        parts.append(f"{POPULATION_SOURCE_SHORT} ({p['reference_date']:%d.%m.%Y}, Basis {p['basis']})")
+        parts.append(_("Bevölkerung: Statistische Ämter des Bundes und der Länder ({date}, Basis {basis})",
+                       date=fmt.date_(p["reference_date"], lang()), basis=p["basis"]))
     if target_source:
-        parts.append(f"{_t('target')}: {target_source}")
+        parts.append(_("Soll: {source}", source=target_source))
     return Style(source="; ".join(parts), stand=status["stand"], is_demo=status["is_demo"], language=lang())
 
 
@@ -76,7 +61,7 @@ def filename(view: View, indicator_id: str, ext: str = "png") -> str:
 
 def internal_marker(view: View) -> str:
     """The text internal files carry inside ("" in the public view)."""
-    return "" if view.public else pick(privacy.INTERNAL_DE, privacy.INTERNAL_EN)
+    return "" if view.public else privacy.internal(lang())
 
 
 def chart(fig: go.Figure, *, view: View, indicator_id: str, table: pd.DataFrame | None = None,
@@ -89,7 +74,7 @@ def chart(fig: go.Figure, *, view: View, indicator_id: str, table: pd.DataFrame 
         fig = charts.mark_internal(fig, lang())
     st.plotly_chart(fig, key=f"chart_{key}", **charts.streamlit_kwargs(fig, name))
     stem = name.rsplit(".", 1)[0]
-    with st.expander(_t("data")):
+    with st.expander(_("Daten zum Diagramm")):
         if table is not None:
             st.dataframe(table, hide_index=True, width="stretch")
         cols = st.columns(4)
@@ -111,12 +96,13 @@ def data_downloads(table: pd.DataFrame, *, stem: str, title: str, key: str, colu
     plain_title = re.sub(r"<[^>]+>", " ", title).strip()
     stand, is_demo, language = status["stand"], status["is_demo"], lang()
     rel = status.get("release")
-    source = f"IK-Monitor, Veröffentlichung {rel['number']}" if rel and not marker else "IK-Monitor"
+    source = _("IK-Monitor, Veröffentlichung {number}", number=rel["number"]) if rel and not marker else "IK-Monitor"
     c1, c2 = columns if columns is not None else st.columns(2)
-    c1.download_button(_t("csv"), lambda: exports.to_csv_bytes(table, marker=marker), file_name=f"{stem}.csv",
-                       mime="text/csv", key=f"csv_{key}", on_click="ignore", icon=":material/download:")
+    c1.download_button(_("CSV herunterladen"), lambda: exports.to_csv_bytes(table, marker=marker),
+                       file_name=f"{stem}.csv", mime="text/csv", key=f"csv_{key}", on_click="ignore",
+                       icon=":material/download:")
     c2.download_button(
-        _t("xlsx"),
+        _("Excel herunterladen"),
         lambda: exports.to_xlsx_bytes(table, title=plain_title, source=source, stand=stand,
                                       is_demo=is_demo, language=language, note=marker),
         file_name=f"{stem}.xlsx", key=f"xlsx_{key}", on_click="ignore", icon=":material/download:",
@@ -126,12 +112,17 @@ def data_downloads(table: pd.DataFrame, *, stem: str, title: str, key: str, colu
 
 def shown(value: IndicatorValue, view: View) -> privacy.Shown:
     """A value as the view shows it: its mark where the release hid it ("< 3", "•", "–")."""
-    return privacy.display_value(value.id, value.value, value.flag)
+    return privacy.display_value(value.id, value.value, value.flag, language=lang())
 
 
 def label(indicator_id: str) -> str:
     ind = catalogue.get(indicator_id)
     return pick(ind.label_de, ind.label_en)
+
+
+def pillar(name: str) -> str:
+    """A pillar of the convention (Prävention, Schutz, …) in the session's language."""
+    return pick(name, catalogue.PILLARS_EN.get(name))
 
 
 def unit(indicator_id: str) -> str:
@@ -145,13 +136,53 @@ def target_text(value: IndicatorValue, report: RegionReport | None = None) -> st
     t = value.target
     if t is None:
         return ""
-    den = _t(f"denominator.{t.denominator}")
+    den = _(DENOMINATORS[t.denominator])
     why = f" {territory_text(report)}" if report is not None and value.needed is None else ""
-    if lang() == "en":
-        factor = f", factor {charts.format_number(t.factor, 1, language='en')}" if t.factor != 1 else ""
-        return f"Target: {t.label_en or t.label_de} (denominator: {den}{factor}). Source: {t.source}{why}"
-    factor = f", Faktor {charts.format_number(t.factor, 1)}" if t.factor != 1 else ""
-    return f"Soll: {t.label_de} (Bezugsgröße: {den}{factor}). Quelle: {t.source}{why}"
+    if t.factor != 1:
+        den = _("{denominator}, Faktor {factor}", denominator=den, factor=fmt.number(t.factor, 1, lang()))
+    return _("Soll: {target} (Bezugsgröße: {denominator}). Quelle: {source}", target=pick(t.label_de, t.label_en),
+             denominator=den, source=t.source) + why
+
+
+def attainment_badge(pct: float | None) -> None:
+    """The traffic light of a target attainment: value, word, colour and shape together (nothing when n/a)."""
+    light = assessment.attainment(pct)
+    if light:
+        st.badge(f"{fmt.percent(pct, 0, lang())} – {assessment.label(light, lang())}",
+                 color=assessment.COLOURS[light], icon=assessment.ICONS[light])
+
+
+def target_card(report: RegionReport, service: tuple, view: View, previous: RegionReport | None = None) -> dict:
+    """One targeted service as a card: Ist (with the change to ``previous``), attainment, Soll and Lücke, and
+    the target's definition and source. Returns the card's figures as a table row."""
+    actual_id, needed_id, missing_id, _coverage = service
+    v = report.values[actual_id]
+    needed, missing = report.value(needed_id), report.value(missing_id)
+    pct = report.coverage_pct(actual_id)
+    before = previous.value(actual_id) if previous is not None else None
+    delta = fmt.signed(v.value - before, 0, lang()) if v.value is not None and before is not None else None
+    with st.container(border=True):
+        st.metric(label(actual_id), shown(v, view).display, delta=delta,
+                  delta_description=_("zum Vorjahreszeitraum") if delta else None,
+                  delta_arrow="off" if delta and delta.startswith("±") else "auto",
+                  delta_color="off" if delta and delta.startswith("±") else "normal",
+                  help=pick(catalogue.get(actual_id).caveat_de, catalogue.get(actual_id).caveat_en))
+        attainment_badge(pct)
+        # the same decimals as everywhere else (catalogue): centres needed are fractional, places are not
+        st.markdown(_("Soll **{target}** · Lücke **{gap}**",
+                      target=fmt.number(needed, catalogue.get(needed_id).decimals, lang()),
+                      gap=fmt.number(missing, catalogue.get(missing_id).decimals, lang())))
+        st.caption(target_text(v, report))
+    return {"label": label(actual_id), "actual": v.value, "target": needed, "gap": missing, "pct": pct,
+            "target_text": target_text(v), "source": v.target.source if v.target else ""}
+
+
+def target_table(rows: list[dict]) -> pd.DataFrame:
+    """The rows of ``target_card`` as the data table under the attainment chart."""
+    return pd.DataFrame(rows).round({"actual": 0, "target": 1, "gap": 1, "pct": 1}).rename(columns={
+        "label": _("Kennzahl"), "actual": _("Ist"), "target": _("Soll"), "gap": _("Lücke"),
+        "pct": _("Zielerreichung (%)"), "target_text": _("Soll-Definition"), "source": _("Soll-Quelle"),
+    })
 
 
 def completeness_caption(completeness: dict[str, Completeness], dataset_ids: tuple[str, ...]) -> None:
@@ -161,7 +192,7 @@ def completeness_caption(completeness: dict[str, Completeness], dataset_ids: tup
         c = completeness.get(ds)
         if c is None:
             continue
-        text = pick(c.text_de, c.text_en) or _t("no_data")
+        text = pick(c.text_de, c.text_en) or _("keine Meldung")
         lines.append(f"**{pick(DATASETS[ds].label_de, DATASETS[ds].label_en)}:** {text}")
     if lines:
         st.caption("  \n".join(lines))
@@ -173,17 +204,14 @@ def territory_text(report: RegionReport) -> str:
     if not territory:
         return ""
     start, end = territory
-    if lang() == "en":
-        span = (f"since {start:%Y-%m-%d}" if start else "") + (" " if start and end else "") + \
-            (f"until {end:%Y-%m-%d}" if end else "")
-        return (f"The territory of {report.region_name} {span} differs from the population figures loaded: rates "
-                f"and targets are n/a until population figures for this territory are loaded (admin page, "
-                f"reference data). Counts are shown.")
-    span = (f"seit {start:%d.%m.%Y}" if start else "") + (" " if start and end else "") + \
-        (f"bis {end:%d.%m.%Y}" if end else "")
-    return (f"Der Gebietsstand von {report.region_name} {span} weicht von den geladenen Bevölkerungszahlen ab: "
-            f"Quoten und Soll sind „k. A.“, bis Bevölkerungszahlen für diesen Gebietsstand geladen sind "
-            f"(Referenzdaten). Fallzahlen werden gezeigt.")
+    since, until = fmt.date_(start, lang()), fmt.date_(end, lang())
+    if start and end:
+        span = _("vom {start} bis {end}", start=since, end=until)
+    else:
+        span = _("seit {start}", start=since) if start else _("bis {end}", end=until)
+    return _("Der Gebietsstand von {region} {span} weicht von den geladenen Bevölkerungszahlen ab: Quoten und Soll "
+             "sind „{missing}“, bis Bevölkerungszahlen für diesen Gebietsstand geladen sind (Referenzdaten). "
+             "Fallzahlen werden gezeigt.", region=report.region_name, span=span, missing=fmt.number(None, 0, lang()))
 
 
 def population_caption(report: RegionReport) -> None:
@@ -193,14 +221,9 @@ def population_caption(report: RegionReport) -> None:
         st.caption(note)
     if not p.get("reference_date"):
         return
-    total = charts.format_number(p["total"], 0, language=lang())
-    female = charts.format_number(p["female"], 0, language=lang())
-    if lang() == "en":
-        st.caption(f"Population {p['reference_date']:%d.%m.%Y} ({p['basis']} basis): {total}, of whom "
-                   f"{female} women. Source: {p['source']}")
-    else:
-        st.caption(f"Bevölkerung am {p['reference_date']:%d.%m.%Y} (Basis {p['basis']}): {total}, davon "
-                   f"{female} Frauen. Quelle: {p['source']}")
+    st.caption(_("Bevölkerung am {date} (Basis {basis}): {total}, davon {female} Frauen. Quelle: {source}",
+                 date=fmt.date_(p["reference_date"], lang()), basis=p["basis"], total=fmt.integer(p["total"], lang()),
+                 female=fmt.integer(p["female"], lang()), source=p["source"]))
 
 
 def privacy_note(view: View) -> None:
@@ -210,9 +233,8 @@ def privacy_note(view: View) -> None:
     if view.public and rel:
         st.caption(" ".join(privacy.notes(lang(), rel["min_count"], rel["min_events"])))
     elif not view.public:
-        st.caption(pick(privacy.INTERNAL_DE, privacy.INTERNAL_EN) + pick(
-            ": ungesperrte Zahlen aus dem Arbeitsbestand, auch kleine Fallzahlen.",
-            ": unsuppressed figures from the working store, small counts included."))
+        st.caption(_("{internal}: ungesperrte Zahlen aus dem Arbeitsbestand, auch kleine Fallzahlen.",
+                     internal=privacy.internal(lang())))
 
 
 def trend_frame(ts: pd.DataFrame, ids: list[str] | tuple[str, ...],
@@ -229,16 +251,29 @@ def trend_frame(ts: pd.DataFrame, ids: list[str] | tuple[str, ...],
 
 def public_table(df: pd.DataFrame, ids: list[str], view: View) -> pd.DataFrame:
     """A table for display and download: hidden cells as "< 3", "•" or "–", no flag columns."""
-    out = privacy.with_marks(df, ids, as_text=True) if any(f"{i}__flag" in df.columns for i in ids) else df
+    flagged = any(f"{i}__flag" in df.columns for i in ids)
+    out = privacy.with_marks(df, ids, as_text=True, language=lang()) if flagged else df
     return out[[c for c in out.columns if not c.endswith("__flag")]]
 
 
+COMPLETENESS_COLUMNS = {f"{d}_completeness" for d in DATASETS}
+
+
+def labelled(table: pd.DataFrame, ids: list[str], extra: list[str] = ()) -> pd.DataFrame:
+    """A regional table for display and download: AGS, region and the indicators ``ids`` under their labels
+    (hidden cells carry their mark), then ``extra`` columns (completeness)."""
+    out = public_table(table[["ags", "name", *ids, *extra]], list(ids), st.session_state["view"])
+    names = {"ags": "AGS", "name": _("Region"), **{i: label(i) for i in ids}}
+    names.update({c: _("Vollständigkeit") for c in extra if c in COMPLETENESS_COLUMNS})
+    return out.rename(columns=names)
+
+
 def period_text(view: View) -> str:
-    return charts.quarter_label(view.period, lang())
+    return fmt.period(view.period, lang())
 
 
-def trend(view: View, ids: list[str], *, what_de: str, what_en: str, subtitle_de: str, subtitle_en: str,
-          style_: Style, key: str, unit_: str | None = None, decimals: int | None = None,
+def trend(view: View, ids: list[str], *, what: str, subtitle: str, style_: Style, key: str,
+          unit_: str | None = None, decimals: int | None = None,
           extra_ids: tuple[str, ...] = (), **chart_kwargs) -> pd.DataFrame:
     """A quarterly trend of ``ids`` for the view's region: figure, data table and downloads.
 
@@ -247,14 +282,14 @@ def trend(view: View, ids: list[str], *, what_de: str, what_en: str, subtitle_de
     """
     ts = data.series(view.ags, [*ids, *extra_ids], view.variant)
     if ts.empty:
-        st.info(pick(f"Keine Meldungen für {view.region.name}.", f"No reports for {view.region.name}."))
+        st.info(_("Keine Meldungen für {name}.", name=view.region.name))
         return ts
     frame, masks = trend_frame(ts, ids, view)
     first = catalogue.get(ids[0])
     fig = figure(
         "trend_chart", frame,
-        title=charts.chart_title(pick(what_de, what_en), data.regions().display_name(view.region)),
-        subtitle=pick(subtitle_de, subtitle_en), unit=unit_ if unit_ is not None else unit(ids[0]),
+        title=charts.chart_title(what, data.regions().display_name(view.region)),
+        subtitle=subtitle, unit=unit_ if unit_ is not None else unit(ids[0]),
         decimals=first.decimals if decimals is None else decimals, suppressed=masks,
         **style_.kwargs(**chart_kwargs),
     )
@@ -275,9 +310,13 @@ def figure(builder: str, *args, **kwargs) -> go.Figure:
     return _figure(builder, *args, **kwargs)
 
 
+# figures built outside monitor.charts (with their titles and texts)
+_BUILDERS = {"chain_figure": chain.figure}
+
+
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _figure(builder: str, *args, **kwargs) -> go.Figure:
-    return getattr(charts, builder)(*args, **kwargs)
+    return (_BUILDERS.get(builder) or getattr(charts, builder))(*args, **kwargs)
 
 
 def text_marks(table: pd.DataFrame) -> pd.DataFrame:
@@ -287,19 +326,19 @@ def text_marks(table: pd.DataFrame) -> pd.DataFrame:
         cells = out[col].tolist()
         if any(isinstance(v, str) for v in cells) and any(isinstance(v, (int, float)) for v in cells):
             out[col] = [v if isinstance(v, str) or v is None else
-                        charts.format_number(v, 0 if float(v).is_integer() else 1, language=lang()) for v in cells]
+                        fmt.number(v, 0 if float(v).is_integer() else 1, lang()) for v in cells]
     return out
 
 
 def as_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A trend frame as a download: quarter column first, privacy marks as text."""
-    return text_marks(frame.rename_axis(pick("Quartal", "Quarter")).reset_index())
+    return text_marks(frame.rename_axis(_("Quartal")).reset_index())
 
 
 def subtitle(ind_id: str, extra: str = "") -> str:
     """Unit and definition of an indicator, as the chart's subtitle."""
     ind = catalogue.get(ind_id)
-    unit_text = pick("Anteil in %", "share in %") if ind.unit_de == "%" else unit(ind_id)
+    unit_text = _("Anteil in %") if ind.unit_de == "%" else unit(ind_id)
     text = f"{unit_text[:1].upper()}{unit_text[1:]}; {pick(ind.formula_de, ind.formula_en)}"
     return f"{text}. {extra}" if extra else text
 
@@ -315,7 +354,7 @@ class PageKit:
     def place_name(self, region) -> str:
         """Short name, or the full name where two Kreise share it (Osnabrück Stadt and Landkreis)."""
         if region.ags == GERMANY:
-            return pick(region.short_name, "Germany")
+            return _("Deutschland")
         return self.index.display_name(region)
 
     def names_for(self, regions: list) -> dict[str, str]:
@@ -324,7 +363,7 @@ class PageKit:
         dup = set(shorts[shorts.duplicated(keep=False)])
         out = {r.ags: (r.name if r.short_name in dup else r.short_name) for r in regions}
         if GERMANY in out:
-            out[GERMANY] = pick("Deutschland", "Germany")
+            out[GERMANY] = _("Deutschland")
         if self.view.ags in out:
             out[self.view.ags] = self.place_name(self.view.region)
         return out
@@ -347,7 +386,7 @@ class PageKit:
 
     def shown_cell(self, ind_id: str, value, flag=None):
         """One value for a chart or table: the number, its privacy mark ("< 3", "•", "–"), or None (not reported)."""
-        s = privacy.display_value(ind_id, value, flag)
+        s = privacy.display_value(ind_id, value, flag, language=lang())
         if s.suppressed:
             return s.display
         return None if s.value is None else round(s.value, catalogue.get(ind_id).decimals)
@@ -357,10 +396,8 @@ class PageKit:
         s = shown((rep or self.report).values[ind_id], self.view)
         if s.suppressed:
             return s.display
-        if s.value is None:
-            return pick(privacy.MISSING, "n/a")
         ind = catalogue.get(ind_id)
-        return charts.format_number(s.value, ind.decimals, "%" if ind.unit_de == "%" else "", lang())
+        return fmt.number(s.value, ind.decimals, lang(), unit="%" if ind.unit_de == "%" else "")
 
     def upto_period(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The quarters up to the end of the chosen period (the trend leads up to what the page shows)."""
@@ -369,7 +406,7 @@ class PageKit:
     def quarter_span(self, frame: pd.DataFrame) -> str:
         if frame.empty:
             return period_text(self.view)
-        return f"{charts.quarter_label(frame.index[0], lang())}–{charts.quarter_label(frame.index[-1], lang())}"
+        return f"{fmt.quarter(frame.index[0], lang())}–{fmt.quarter(frame.index[-1], lang())}"
 
     def ranking_scope(self, key: str) -> tuple[pd.DataFrame, str, str | None]:
         """For a ranking: the Kreise of the region's Land or the Länder (a switch where both make sense).
@@ -382,15 +419,15 @@ class PageKit:
         choices = (["kreise"] if land_ags else []) + ["laender"]
         land_name = self.place_name(self.index.get(land_ags)) if land_ags else ""
         scope = choices[0] if len(choices) == 1 else st.segmented_control(
-            pick("Vergleich", "Comparison"), choices, default=choices[0], key=key, required=True,
-            format_func=lambda s: f"Kreise in {land_name}" if s == "kreise" else "Länder",
+            _("Vergleich"), choices, default=choices[0], key=key, required=True,
+            format_func={"kreise": _("Kreise in {land}", land=land_name), "laender": _("Länder")}.get,
         )
         if scope == "kreise":
             table = data.table("kreis", view.period, land=land_ags, variant=view.variant)
-            what = f"Kreise in {land_name}"
+            what = _("Kreise in {land}", land=land_name)
         else:
             table = data.table("land", view.period, variant=view.variant)
-            what = "Länder"
+            what = _("Länder")
         highlight = view.ags if view.region.level == "kreis" and scope == "kreise" else land_ags
         labels = self.names_for([m for m in (self.index.get(a) for a in table["ags"]) if m is not None])
         table = table.assign(label=[labels.get(a, n) for a, n in zip(table["ags"], table["name"])])

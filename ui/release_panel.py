@@ -9,11 +9,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import disclosure, release, store
+from monitor import disclosure, fmt, release, store
 from monitor.catalogue import CATALOGUE
 from monitor.figures import ReleaseFigures
 
 from . import data
+from .i18n import _, lang, n_, pick
 
 
 def _active_batches() -> list[int]:
@@ -24,7 +25,7 @@ def _active_batches() -> list[int]:
 
 def _release(user_name: str, note: str) -> None:
     try:
-        with st.spinner("Die Zahlen werden berechnet und die Geheimhaltung über alle Tabellen geprüft …"):
+        with st.spinner(_("Die Zahlen werden berechnet und die Geheimhaltung über alle Tabellen geprüft …")):
             result = release.build(author=user_name, note=note)
     except (release.NothingToRelease, disclosure.DisclosureError, store.StoreBusy) as exc:
         st.session_state["_release_flash"] = ("error", str(exc))
@@ -41,7 +42,7 @@ def draw(user_name: str) -> None:
     latest = release.latest_path()
     active = _active_batches()
     if latest is None:
-        st.info("Noch keine Veröffentlichung: öffentlich ist bisher nichts.", icon=":material/public_off:")
+        st.info(_("Noch keine Veröffentlichung: öffentlich ist bisher nichts."), icon=":material/public_off:")
         pending = bool(active)
     else:
         figures = data.figures(public=True)
@@ -49,30 +50,34 @@ def draw(user_name: str) -> None:
         released = set(info.get("batches") or [])
         added, removed = sorted(set(active) - released), sorted(released - set(active))
         pending = bool(added or removed)
-        st.markdown(f"**Öffentlich:** Veröffentlichung {figures.number} vom {info['created_at']:%d.%m.%Y, %H:%M} Uhr "
-                    f"durch {info['author']}" + (f" – „{info['note']}“" if info.get("note") else "") + ".")
+        note = _(" – „{note}“", note=info["note"]) if info.get("note") else ""
+        st.markdown(_("**Öffentlich:** Veröffentlichung {number} vom {when} durch {author}{note}.",
+                      number=figures.number, when=fmt.datetime_(info["created_at"], lang()), author=info["author"],
+                      note=note))
         if pending:
             parts = []
             if added:
-                what = "neuer Ladevorgang" if len(added) == 1 else "neue Ladevorgänge"
-                parts.append(f"{len(added)} {what} (Batch {', '.join(map(str, added[:10]))}"
-                             f"{' …' if len(added) > 10 else ''})")
+                batches = ", ".join(map(str, added[:10])) + (" …" if len(added) > 10 else "")
+                parts.append(n_("{n} neuer Ladevorgang (Batch {batches})", "{n} neue Ladevorgänge (Batch {batches})",
+                                len(added), batches=batches))
             if removed:
-                what = "rückgängig gemachter" if len(removed) == 1 else "rückgängig gemachte"
-                parts.append(f"{len(removed)} {what} (Batch {', '.join(map(str, removed[:10]))})")
-            st.warning("Noch nicht öffentlich: " + " und ".join(parts) + ".", icon=":material/pending:")
+                parts.append(n_("{n} rückgängig gemachter Ladevorgang (Batch {batches})",
+                                "{n} rückgängig gemachte Ladevorgänge (Batch {batches})", len(removed),
+                                batches=", ".join(map(str, removed[:10]))))
+            st.warning(_("Noch nicht öffentlich: {changes}.", changes=_(" und ").join(parts)),
+                       icon=":material/pending:")
         else:
-            st.success("Die Veröffentlichung enthält den aktuellen Arbeitsbestand.", icon=":material/check:")
+            st.success(_("Die Veröffentlichung enthält den aktuellen Arbeitsbestand."), icon=":material/check:")
         _loss(figures)
-    st.markdown(
+    st.markdown(_(
         "Eine Veröffentlichung berechnet alle Kennzahlen für alle Kreise, Länder und Deutschland, Quartale und "
         "Jahre, und sperrt kleine Fallzahlen sowie alles, woraus sie sich errechnen ließen. Erst dann sehen "
-        "Öffentlichkeit, Downloads und Berichte die neuen Zahlen. Das dauert etwa eine halbe Minute.")
-    st.text_input("Notiz zur Veröffentlichung", key="release_note", max_chars=300,
-                  placeholder="z. B. Quartal 3/2026, Korrektur Kreis Unna")
-    confirmed = st.checkbox("Die geladenen Zahlen sind geprüft und dürfen veröffentlicht werden.",
+        "Öffentlichkeit, Downloads und Berichte die neuen Zahlen. Das dauert etwa eine halbe Minute."))
+    st.text_input(_("Notiz zur Veröffentlichung"), key="release_note", max_chars=300,
+                  placeholder=_("z. B. Quartal 3/2026, Korrektur Kreis Unna"))
+    confirmed = st.checkbox(_("Die geladenen Zahlen sind geprüft und dürfen veröffentlicht werden."),
                             key="release_confirm")
-    st.button("Jetzt veröffentlichen", key="release_button", type="primary", icon=":material/publish:",
+    st.button(_("Jetzt veröffentlichen"), key="release_button", type="primary", icon=":material/publish:",
               disabled=not (confirmed and (pending or latest is None) and active),
               on_click=_release, args=(user_name, st.session_state.get("release_note", "")))
 
@@ -85,9 +90,10 @@ def _loss(figures: ReleaseFigures) -> None:
         return
     loss = pd.DataFrame(rows).groupby("indicator", sort=False)[["cells", "primary", "secondary"]].sum()
     table = pd.DataFrame({
-        "Kennzahl": [CATALOGUE[i].label_de for i in loss.index], "Werte": loss["cells"].astype(int),
-        "kleine Zahlen": loss["primary"].astype(int), "zu ihrem Schutz gesperrt": loss["secondary"].astype(int),
-        "gesperrt in %": ((loss["primary"] + loss["secondary"]) / loss["cells"] * 100).round(1),
+        _("Kennzahl"): [pick(CATALOGUE[i].label_de, CATALOGUE[i].label_en) for i in loss.index],
+        _("Werte"): loss["cells"].astype(int), _("kleine Zahlen"): loss["primary"].astype(int),
+        _("zu ihrem Schutz gesperrt"): loss["secondary"].astype(int),
+        _("gesperrt in %"): ((loss["primary"] + loss["secondary"]) / loss["cells"] * 100).round(1),
     })
-    with st.expander("Was diese Veröffentlichung sperrt (Informationsverlust, intern)"):
+    with st.expander(_("Was diese Veröffentlichung sperrt (Informationsverlust, intern)")):
         st.dataframe(table, hide_index=True, width="stretch")

@@ -12,13 +12,16 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from monitor import config
+from monitor import config, fmt
+from monitor.i18n import translate
+from monitor.indicators import VARIANTS
 from monitor.periods import Period
 from monitor.regions import GERMANY, Region, RegionIndex
 
-from .i18n import LANGUAGES, t
+from .i18n import LANGUAGES, N_, _
 
-VARIANTS = ("DE", "WAVE/EIGE")
+MODES = {"public": N_("Öffentlich"), "internal": N_("Intern")}
+VARIANT_LABELS = {"DE": N_("2,5 Plätze je Familienplatz (DE)"), "WAVE/EIGE": N_("1 Platz = 1 Bett (WAVE/EIGE)")}
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,11 @@ def region_label(index: RegionIndex, ags: str, language: str) -> str:
     r = index.get(ags)
     if r is None:
         return ags
-    return t("region.germany", language) if r.level == "bund" else f"{r.ags} · {r.name}"
+    return translate("Deutschland", language) if r.level == "bund" else f"{r.ags} · {r.name}"
 
 
 def period_label(p: str, language: str) -> str:
-    return t("period.year", language, year=p) if Period.parse(p).is_year else p.replace("-", " ")
+    return translate("Jahr {year}", language, year=p) if Period.parse(p).is_year else fmt.quarter(p, language)
 
 
 def _from_url(key: str, options: list, default) -> None:
@@ -101,29 +104,32 @@ def sidebar(index: RegionIndex, periods: list[str], *, can_internal: bool = Fals
         st.session_state["mode"] = "public"
     with st.sidebar:
         language = st.segmented_control(
-            t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", required=True,
-        )
-        # labels are bound to the language of this run, so a widget's options never change under it
+            _("Sprache"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", required=True,
+        ) or "de"
+        # labels are bound to the language of this run (``language``, not ``_``, which reads the session later),
+        # so a widget's options never change under it
         st.selectbox(
-            t("sidebar.region", language), region_options(index), key="region",
+            _("Region (Name oder AGS eingeben)"), region_options(index), key="region",
             format_func=lambda a: region_label(index, a, language),
         )
         st.selectbox(
-            t("sidebar.period", language), periods, key="period", format_func=lambda p: period_label(p, language),
+            _("Zeitraum"), periods, key="period", format_func=lambda p: period_label(p, language),
             disabled=not periods,
         )
         if can_internal:
             st.segmented_control(
-                t("sidebar.mode", language), ["public", "internal"], key="mode", required=True,
-                format_func=lambda m: t(f"sidebar.mode.{m}", language),
-                help=t("sidebar.mode.help", language, min_count=config.MIN_COUNT,
-                       min_events=config.MIN_RATE_EVENTS),
+                _("Ansicht"), ["public", "internal"], key="mode", required=True,
+                format_func=lambda m: translate(MODES[m], language),
+                help=_("Öffentlich: die Zahlen der neuesten Veröffentlichung – kleine Fallzahlen (unter {min_count}) "
+                       "und alles, woraus sie sich errechnen ließen, sind gesperrt. Intern: der Arbeitsbestand, "
+                       "ungesperrt, nicht zur Veröffentlichung.", min_count=config.MIN_COUNT),
             )
         elif denied:
-            st.caption(t("sidebar.mode.denied", language))
+            st.caption(_("Die interne Ansicht gibt es nur nach Anmeldung mit einer internen Rolle; gezeigt werden "
+                         "die öffentlichen Zahlen."))
         st.selectbox(
-            t("sidebar.variant", language), VARIANTS, key="variant",
-            format_func=lambda v: t(f"sidebar.variant.{'de' if v == 'DE' else 'wave'}", language),
+            _("Zählweise Schutzplätze"), VARIANTS, key="variant",
+            format_func=lambda v: translate(VARIANT_LABELS[v], language),
         )
     state = {key: st.session_state[key] for key in choices}
     # only what differs from the default goes into the URL, so links stay short
