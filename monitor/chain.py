@@ -76,7 +76,7 @@ def rows(report: RegionReport, language: str = "de") -> list[dict]:
             translate("Einheit", language): ind.unit_en if language == "en" else ind.unit_de,
             translate("Anteil", language): _share(step, language),
             translate("Datensatz", language): translate(DATASET_NAMES[ind.dataset], language),
-            translate("Vollständigkeit", language): (c.text_en if language == "en" else c.text_de) if c else "",
+            translate("Vollständigkeit", language): c.text(language) if c else "",
         })
     return out
 

@@ -37,7 +37,8 @@ class Figures:
         raise NotImplementedError
 
     def table(self, level: str, period: Period | str, *, land: str | None = None,
-              variant: str = indicators.DEFAULT_VARIANT) -> pd.DataFrame:
+              variant: str = indicators.DEFAULT_VARIANT, language: str = "de") -> pd.DataFrame:
+        """One row per Kreis (of ``land``) or Land; completeness texts in ``language``."""
         raise NotImplementedError
 
     def series(self, ags: str, ids, *, variant: str = indicators.DEFAULT_VARIANT, first=None,
@@ -94,9 +95,9 @@ class LiveFigures(Figures):
         with self._con() as con:
             return indicators.indicators_for(con, ags, period, variant=variant)
 
-    def table(self, level, period, *, land=None, variant=indicators.DEFAULT_VARIANT):
+    def table(self, level, period, *, land=None, variant=indicators.DEFAULT_VARIANT, language="de"):
         with self._con() as con:
-            return indicators.indicators_table(con, level, period, land=land, variant=variant)
+            return indicators.indicators_table(con, level, period, land=land, variant=variant, language=language)
 
     def series(self, ags, ids, *, variant=indicators.DEFAULT_VARIANT, first=None, last=None):
         with self._con() as con:
@@ -187,14 +188,14 @@ class ReleaseFigures(Figures):
         report.stand = self.status()["stand"]
         return report
 
-    def table(self, level, period, *, land=None, variant=indicators.DEFAULT_VARIANT):
+    def table(self, level, period, *, land=None, variant=indicators.DEFAULT_VARIANT, language="de"):
         period = period if isinstance(period, Period) else Period.parse(str(period))
         where, params = "variant = ? AND level = ? AND period = ?", [variant, level, period.text]
         if land:
             where += " AND land_ags = ?"
             params.append(land)
         df = self._rows(where + " ORDER BY ags", params)
-        return indicators.table_from_frame(self._cursor(), df, level, period)
+        return indicators.table_from_frame(self._cursor(), df, level, period, language)
 
     def series(self, ags, ids, *, variant=indicators.DEFAULT_VARIANT, first=None, last=None):
         ags = str(ags).strip()

@@ -68,6 +68,18 @@ def ntranslate(singular: str, plural: str, n: int, language: str = "de", **param
     return text.format(n=n, **params)
 
 
+class Failure(Exception):
+    """An error whose message is a catalogue template: ``str()`` gives German (command line, logs), ``text()``
+    any language (``ui.i18n.message(exc)`` in the app)."""
+
+    def __init__(self, msgid: str, **params):
+        super().__init__(translate(msgid, "de", **params))
+        self.msgid, self.params = msgid, params
+
+    def text(self, language: str = "de") -> str:
+        return translate(self.msgid, language, **self.params)
+
+
 def N_(msgid: str) -> str:
     """Mark a message for the catalogue where it is defined; translate it where it is shown."""
     return msgid

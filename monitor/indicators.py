@@ -30,8 +30,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import catalogue, datasets, privacy
+from . import catalogue, datasets, fmt, privacy
 from .catalogue import CATALOGUE, Indicator
+from .i18n import N_, translate
 from .periods import Period, Quarter, quarter_range
 from .regions import GERMANY, level_of
 
@@ -549,8 +550,24 @@ class Completeness:
     reference_quarter: str | None  # capacities are as at this quarter
     facilities_reported: int | None = None  # facility datasets only
     facilities_known: int | None = None  # reported in any of the four quarters up to the reference quarter
-    text_de: str = ""
-    text_en: str = ""
+    period: str = ""  # the period asked for
+    mixed: bool = False  # capacities from different quarters (some Länder reported the last quarter, some not)
+    estimated: int = 0  # police rows apportioned from police districts
+
+    def text(self, language: str = "de") -> str:
+        """One line such as "38 von 42 Einrichtungen gemeldet (2. Quartal 2025)" in ``language``."""
+        return completeness_text(
+            self.dataset, self.level, self.kreise_reported, self.kreise_total, self.laender_reported,
+            self.laender_total, self.facilities_reported, self.facilities_known, self.reference_quarter, self.mixed,
+            self.quarters_reported, self.quarters_total, self.period, estimated=self.estimated, language=language)
+
+    @property
+    def text_de(self) -> str:
+        return self.text("de")
+
+    @property
+    def text_en(self) -> str:
+        return self.text("en")
 
     @property
     def reported(self) -> bool:
@@ -730,66 +747,67 @@ def _completeness(row: dict[str, Any], ds: str, level: str, period: Period) -> C
     ref = _quarter_of_index(int(cap_max)) if cap_max is not None else None
     fr = _int(row.get(f"{p}_reported")) if facility else None
     fk = _int(row.get(f"{p}_known")) if facility else None
-    de, en = _completeness_text(ds, level, kr, kt, lr, lt, fr, fk, ref, cap_min != cap_max, quarters, n_quarters,
-                                period, estimated=_int(row.get("po_estimated")) if ds == "police" else 0)
-    return Completeness(ds, level, kr, kt, lr, lt, quarters, n_quarters, str(ref) if ref else None, fr, fk, de, en)
+    return Completeness(ds, level, kr, kt, lr, lt, quarters, n_quarters, str(ref) if ref else None, fr, fk,
+                        period=str(period), mixed=cap_min != cap_max,
+                        estimated=_int(row.get("po_estimated")) if ds == "police" else 0)
 
 
 def _quarter_of_index(qi: int) -> Quarter:
     return Quarter(qi // 4, qi % 4 + 1)
 
 
-def _fmt_int(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+_NO_LAND_REPORT = N_("Keine Meldung des Landes für {period}")
+_NO_REPORT = N_("Keine Meldung für {period}")
+_LAENDER = N_("{reported} von {total} Ländern")
+_FACILITIES = N_("{reported} von {known} Einrichtungen gemeldet ({when})")
+_LAND_NO_FACILITY = N_("Land hat gemeldet, keine Einrichtung im Kreis ({when})")
+_NO_FACILITY = N_("gemeldet, keine Einrichtung ({when})")
+_OR_EARLIER = N_("{quarter} bzw. früher")
+_REPORTED = N_("gemeldet")
+_KREISE = N_("{reported} von {total} Kreisen gemeldet")
+_KREISE_LAENDER = N_("{reported} von {total} Kreisen aus {laender} von {laender_total} Ländern gemeldet")
+_QUARTERS = N_("{reported} von {total} Quartalen")
+_ESTIMATED = N_("geschätzt (Zahl einer Polizeibehörde nach Bevölkerungsanteil aufgeteilt)")
+_PARTLY_ESTIMATED = N_("teils geschätzt (Zahlen von Polizeibehörden nach Bevölkerung auf Kreise aufgeteilt)")
 
 
-def _completeness_text(ds, level, kr, kt, lr, lt, fr, fk, ref, mixed, quarters, n_quarters, period, estimated=0):
-    """German and English one-line statements such as '38 von 42 Einrichtungen gemeldet (2. Quartal 2025)'.
+def completeness_text(ds, level, kr, kt, lr, lt, fr, fk, ref, mixed, quarters, n_quarters, period, estimated=0,
+                      language: str = "de") -> str:
+    """One line such as "38 von 42 Einrichtungen gemeldet (2. Quartal 2025)" in ``language``.
 
     ``estimated``: police rows behind the figure that were apportioned from police districts; the statement
     then says the figure is (partly) an estimate.
     """
+    def t(template: str, **params) -> str:
+        return translate(template, language, **params)
+
+    def n(value) -> str:
+        return fmt.integer(value, language)
+
     if kr == 0:
-        if ds in FACILITY_DATASETS and level == "kreis":
-            return (f"Keine Meldung des Landes für {period.label_de()}",
-                    f"No report from the Land for {period}")
-        return f"Keine Meldung für {period.label_de()}", f"No report for {period}"
-    parts_de, parts_en = [], []
+        when = fmt.period(period, language, long=True)
+        return t(_NO_LAND_REPORT if ds in FACILITY_DATASETS and level == "kreis" else _NO_REPORT, period=when)
+    parts = []
     if ds in FACILITY_DATASETS:
         if level == "bund":
-            parts_de.append(f"{lr} von {lt} Ländern")
-            parts_en.append(f"{lr} of {lt} Länder")
-        when_de = ref.label_de() + (" bzw. früher" if mixed else "")
-        when_en = str(ref) + (" or earlier" if mixed else "")
+            parts.append(t(_LAENDER, reported=lr, total=lt))
+        when = fmt.quarter(ref, language, long=True) if ref else "–"
+        when = t(_OR_EARLIER, quarter=when) if mixed else when
         if fk:
-            parts_de.append(f"{_fmt_int(fr)} von {_fmt_int(fk)} Einrichtungen gemeldet ({when_de})")
-            parts_en.append(f"{fr} of {fk} facilities reported ({when_en})")
-        elif level == "kreis":
-            parts_de.append(f"Land hat gemeldet, keine Einrichtung im Kreis ({when_de})")
-            parts_en.append(f"Land reported, no facility in the Kreis ({when_en})")
+            parts.append(t(_FACILITIES, reported=n(fr), known=n(fk), when=when))
         else:
-            parts_de.append(f"gemeldet, keine Einrichtung ({when_de})")
-            parts_en.append(f"reported, no facility ({when_en})")
+            parts.append(t(_LAND_NO_FACILITY if level == "kreis" else _NO_FACILITY, when=when))
     elif level == "kreis":
-        parts_de.append("gemeldet")
-        parts_en.append("reported")
+        parts.append(t(_REPORTED))
     elif level == "land":
-        parts_de.append(f"{kr} von {kt} Kreisen gemeldet")
-        parts_en.append(f"{kr} of {kt} Kreise reported")
+        parts.append(t(_KREISE, reported=kr, total=kt))
     else:
-        parts_de.append(f"{kr} von {kt} Kreisen aus {lr} von {lt} Ländern gemeldet")
-        parts_en.append(f"{kr} of {kt} Kreise in {lr} of {lt} Länder reported")
+        parts.append(t(_KREISE_LAENDER, reported=kr, total=kt, laender=lr, laender_total=lt))
     if n_quarters > 1:
-        parts_de.append(f"{quarters} von {n_quarters} Quartalen")
-        parts_en.append(f"{quarters} of {n_quarters} quarters")
+        parts.append(t(_QUARTERS, reported=quarters, total=n_quarters))
     if estimated:
-        if level == "kreis":
-            parts_de.append("geschätzt (Zahl einer Polizeibehörde nach Bevölkerungsanteil aufgeteilt)")
-            parts_en.append("estimated (a police district's figure apportioned by population)")
-        else:
-            parts_de.append("teils geschätzt (Zahlen von Polizeibehörden nach Bevölkerung auf Kreise aufgeteilt)")
-            parts_en.append("partly estimated (police district figures apportioned to Kreise by population)")
-    return "; ".join(parts_de), "; ".join(parts_en)
+        parts.append(t(_ESTIMATED if level == "kreis" else _PARTLY_ESTIMATED))
+    return "; ".join(parts)
 
 
 def _population(row: dict[str, Any]) -> dict[str, Any]:
@@ -864,8 +882,8 @@ def indicators_for(con: duckdb.DuckDBPyConnection, ags: str, period: Period | st
     return report
 
 
-def _completeness_columns(df: pd.DataFrame, level: str, period: Period) -> pd.DataFrame:
-    """Completeness per dataset as columns: the German text and the counts behind it."""
+def _completeness_columns(df: pd.DataFrame, level: str, period: Period, language: str = "de") -> pd.DataFrame:
+    """Completeness per dataset as columns: the text (in ``language``) and the counts behind it."""
     out = pd.DataFrame(index=df.index)
     n_quarters = len(period.quarters)
     refs: dict[float, Quarter] = {}
@@ -886,8 +904,8 @@ def _completeness_columns(df: pd.DataFrame, level: str, period: Period) -> pd.Da
         est = (df["po_estimated"].fillna(0).astype(int).tolist() if ds == "police" and "po_estimated" in df.columns
                else [0] * n)  # releases made before estimates were marked lack the column
         texts = [
-            _completeness_text(ds, level, int(kr), int(kt), int(lr), int(lt), r, k, ref_of(cmax), cmin != cmax,
-                               int(q), n_quarters, period, estimated=e)[0]
+            completeness_text(ds, level, int(kr), int(kt), int(lr), int(lt), r, k, ref_of(cmax), cmin != cmax,
+                              int(q), n_quarters, period, estimated=e, language=language)
             for kr, kt, lr, lt, r, k, cmax, cmin, q, e in zip(
                 df[f"{ds}_kreise_reported"].fillna(0).tolist(), df["kreise_total"].fillna(0).tolist(),
                 df[f"{ds}_laender_reported"].fillna(0).tolist(), df["laender_total"].fillna(0).tolist(), fr, fk,
@@ -909,19 +927,19 @@ TABLE_LEVELS = ("kreis", "land")
 
 
 def indicators_table(con: duckdb.DuckDBPyConnection, level: str, period: Period | str, *, land: str | None = None,
-                     variant: str = DEFAULT_VARIANT) -> pd.DataFrame:
+                     variant: str = DEFAULT_VARIANT, language: str = "de") -> pd.DataFrame:
     """One row per Kreis (optionally of one Land) or per Land, with every indicator id as a column.
 
     Further columns: ``ags``, ``name``, ``land_ags``, population (``population_total``, ``population_female``,
     ``population_reference_date``, ``population_basis``), completeness per dataset (``<dataset>_completeness``
-    text, ``<dataset>_kreise_reported``, ``<dataset>_facilities_reported/_known`` …) and the target id per
-    targeted indicator (``<indicator>__target``).
+    text in ``language``, ``<dataset>_kreise_reported``, ``<dataset>_facilities_reported/_known`` …) and the
+    target id per targeted indicator (``<indicator>__target``).
     """
     if level not in TABLE_LEVELS:
         raise ValueError(f"level must be one of {TABLE_LEVELS}, not {level!r}")
     period = _period(period)
     df = _run(con, [period], level=level, land=land, variant=variant)
-    return table_from_frame(con, df, level, period)
+    return table_from_frame(con, df, level, period, language)
 
 
 def region_names(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:
@@ -932,7 +950,8 @@ def region_names(con: duckdb.DuckDBPyConnection, level: str) -> pd.DataFrame:
     ).df()
 
 
-def table_from_frame(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, level: str, period: Period) -> pd.DataFrame:
+def table_from_frame(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, level: str, period: Period,
+                     language: str = "de") -> pd.DataFrame:
     """The table of ``indicators_table`` from region rows of one period (computed here or read from a release)."""
     df = region_names(con, level).merge(df.drop(columns=["name", "land_ags"], errors="ignore"), on="ags",
                                         how="right")
@@ -940,7 +959,7 @@ def table_from_frame(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, level: st
              "population_basis"]
     flags = [c for c in df.columns if c.endswith("__flag")]
     out = pd.concat(
-        [df[front], df[list(FORMULAS)], _completeness_columns(df, level, period),
+        [df[front], df[list(FORMULAS)], _completeness_columns(df, level, period, language),
          df[[f"{t}__target" for t in _TARGETED]], df[flags]],
         axis=1,
     )

@@ -32,8 +32,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import config, disclosure, indicators, privacy, store
+from . import config, disclosure, fmt, indicators, privacy, store
 from .catalogue import CATALOGUE
+from .i18n import N_, Failure, translate
 from .periods import Period, Quarter, quarter_range
 
 RELEASES_ENV = "IK_MONITOR_RELEASES"
@@ -84,8 +85,8 @@ def release_files(folder: Path | str | None = None) -> list[Path]:
     return sorted(folder.glob("release-*.duckdb"))
 
 
-class NothingToRelease(ValueError):
-    """The working store holds no quarterly data yet (message in German)."""
+class NothingToRelease(Failure, ValueError):
+    """The working store holds no quarterly data yet."""
 
 
 @dataclass(frozen=True)
@@ -375,7 +376,7 @@ def build(*, author: str, note: str = "", db_path: Path | str | None = None, fol
     with store.connect(db_path) as con:
         periods = published_periods(con)
         if not periods:
-            raise NothingToRelease("Es sind noch keine Quartalsdaten geladen; eine Veröffentlichung wäre leer.")
+            raise NothingToRelease(N_("Es sind noch keine Quartalsdaten geladen; eine Veröffentlichung wäre leer."))
         status = indicators.data_status(con)
         batches = [b for (b,) in con.execute(
             "SELECT batch_id FROM batches WHERE status = 'active' ORDER BY batch_id").fetchall()]
@@ -402,7 +403,7 @@ def build(*, author: str, note: str = "", db_path: Path | str | None = None, fol
         _write(path, info, published, reference)
         _write_internal(path, lost, changes)
         _point_latest(folder, path.name)
-    return {
+    result = {
         **info, "path": str(path), "changes": changes, "status": status,
         "cells_hidden": int((decision.count_flags != disclosure.SHOWN).sum()),
         "cells_primary": int((decision.count_flags == disclosure.PRIMARY).sum()),
@@ -411,12 +412,24 @@ def build(*, author: str, note: str = "", db_path: Path | str | None = None, fol
         "loss": lost, "certificates": len(decision.certificates), "milp_used": decision.milp_used,
         "seconds_compute": round(computed - started, 1), "seconds_disclosure": round(decided - computed, 1),
         "seconds": round(time.perf_counter() - started, 1),
-        "message": f"Veröffentlichung {number} geschrieben: {_n(len(published) // len(VARIANTS))} Regionen × "
-                   f"Zeiträume, {_n((decision.count_flags != disclosure.SHOWN).sum())} Zählwerte gesperrt "
-                   f"({_n((decision.count_flags == disclosure.PRIMARY).sum())} kleine Zahlen, "
-                   f"{_n((decision.count_flags == disclosure.SECONDARY).sum())} zu ihrem Schutz), "
-                   f"{time.perf_counter() - started:.0f} s.",
+        "cells": len(published) // len(VARIANTS),
     }
+    result["message"] = message(result)  # German, for the command line and its JSON
+    return result
+
+
+RELEASED = N_("Veröffentlichung {number} geschrieben: {cells} Regionen × Zeiträume, {hidden} Zählwerte gesperrt "
+              "({primary} kleine Zahlen, {secondary} zu ihrem Schutz), {seconds} s.")
+
+
+def message(result: dict, language: str = "de") -> str:
+    """What ``build`` did, in one sentence in ``language``."""
+    def n(key: str) -> str:
+        return fmt.integer(result[key], language)
+
+    return translate(RELEASED, language, number=result["number"], cells=n("cells"), hidden=n("cells_hidden"),
+                     primary=n("cells_primary"), secondary=n("cells_secondary"),
+                     seconds=fmt.number(result["seconds"], 0, language))
 
 
 def _reference(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
@@ -428,10 +441,6 @@ def _reference(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         except duckdb.CatalogException:
             continue
     return out
-
-
-def _n(x) -> str:
-    return f"{int(x):,}".replace(",", ".")
 
 
 class _release_lock:

@@ -26,6 +26,7 @@ import duckdb
 
 from . import config
 from .datasets import DATASETS, Dataset
+from .i18n import N_, Failure
 from .regions import normalise_name
 
 SCHEMA_VERSION = "4"  # 2: region history; 3: annotations; 4: police districts, police.estimated
@@ -33,7 +34,7 @@ SCHEMA_VERSION = "4"  # 2: region history; 3: annotations; 4: police districts, 
 _write_lock = threading.RLock()
 
 
-class StoreBusy(RuntimeError):
+class StoreBusy(Failure, RuntimeError):
     """The database file stayed locked by another process for longer than the timeout."""
 
 
@@ -268,10 +269,8 @@ POPULATION_SOURCE = (
 
 
 def _busy(path: Path) -> StoreBusy:
-    return StoreBusy(
-        f"Die Datenbank {path} wird gerade von einem anderen Vorgang benutzt "
-        f"(z. B. einem laufenden Ladevorgang). Bitte in einer Minute erneut versuchen."
-    )
+    return StoreBusy(N_("Die Datenbank {path} wird gerade von einem anderen Vorgang benutzt (z. B. einem laufenden "
+                        "Ladevorgang). Bitte in einer Minute erneut versuchen."), path=path)
 
 
 def _open(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -528,12 +528,12 @@ def test_completeness_text_says_estimated():
     from monitor.periods import Period
 
     period = Period.parse("2025-Q2")
-    de, en = indicators._completeness_text("police", "kreis", 1, 1, 1, 1, None, None, None, False, 1, 1, period,
-                                           estimated=1)
+    args = ("police", "kreis", 1, 1, 1, 1, None, None, None, False, 1, 1, period)
+    de = indicators.completeness_text(*args, estimated=1)
+    en = indicators.completeness_text(*args, estimated=1, language="en")
     assert de == "gemeldet; geschätzt (Zahl einer Polizeibehörde nach Bevölkerungsanteil aufgeteilt)"
     assert en.startswith("reported; estimated")
-    assert "geschätzt" not in indicators._completeness_text("police", "kreis", 1, 1, 1, 1, None, None, None, False,
-                                                            1, 1, period)[0]
+    assert "geschätzt" not in indicators.completeness_text(*args)
 
 
 # code → the test above that produces it (the registry test in test_validate.py checks that every code has one)

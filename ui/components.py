@@ -192,7 +192,7 @@ def completeness_caption(completeness: dict[str, Completeness], dataset_ids: tup
         c = completeness.get(ds)
         if c is None:
             continue
-        text = pick(c.text_de, c.text_en) or _("keine Meldung")
+        text = c.text(lang()) or _("keine Meldung")
         lines.append(f"**{pick(DATASETS[ds].label_de, DATASETS[ds].label_en)}:** {text}")
     if lines:
         st.caption("  \n".join(lines))

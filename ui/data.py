@@ -17,6 +17,8 @@ from monitor.figures import Figures, LiveFigures, NoRelease, ReleaseFigures
 from monitor.periods import Period
 from monitor.regions import RegionIndex
 
+from .i18n import lang
+
 __all__ = ["NoRelease", "figures", "version", "regions", "status", "periods", "report", "table", "series",
            "targets", "annotations", "is_public"]
 
@@ -90,13 +92,14 @@ def report(ags: str, period: Period | str, variant: str, *, public: bool | None 
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _table(key: tuple, level: str, period: str, land: str | None, variant: str) -> pd.DataFrame:
-    return figures(key[0] == "release").table(level, period, land=land, variant=variant)
+def _table(key: tuple, level: str, period: str, land: str | None, variant: str, language: str) -> pd.DataFrame:
+    return figures(key[0] == "release").table(level, period, land=land, variant=variant, language=language)
 
 
 def table(level: str, period: Period | str, *, land: str | None = None, variant: str = "DE",
           public: bool | None = None) -> pd.DataFrame:
-    return _table(version(public), level, str(period), land, variant)
+    """One row per Kreis (of ``land``) or per Land; the completeness texts in the session's language."""
+    return _table(version(public), level, str(period), land, variant, lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

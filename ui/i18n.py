@@ -10,9 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from monitor import fmt
-from monitor.i18n import LANGUAGES, N_, NP_, ntranslate, ptranslate, translate
+from monitor.i18n import LANGUAGES, N_, NP_, Failure, ntranslate, ptranslate, translate
 
-__all__ = ["LANGUAGES", "N_", "NP_", "_", "lang", "n_", "p_", "pick", "fmt", "translate"]
+__all__ = ["LANGUAGES", "N_", "NP_", "_", "message", "lang", "n_", "p_", "pick", "fmt", "translate"]
 
 
 def lang() -> str:
@@ -34,6 +34,11 @@ def p_(context: str, msgid: str, **params) -> str:
 def n_(singular: str, plural: str, n: int, **params) -> str:
     """Singular or plural by ``n`` in the session's language (``{n}`` is filled with the formatted number)."""
     return ntranslate(singular, plural, n, lang(), **params)
+
+
+def message(exc: BaseException) -> str:
+    """An error's message in the session's language (errors built on ``monitor.i18n.Failure``), else as raised."""
+    return exc.text(lang()) if isinstance(exc, Failure) else str(exc)
 
 
 def pick(de: str, en: str | None) -> str:

@@ -14,7 +14,7 @@ from monitor.catalogue import CATALOGUE
 from monitor.figures import ReleaseFigures
 
 from . import data
-from .i18n import _, lang, n_, pick
+from .i18n import _, lang, message, n_, pick
 
 
 def _active_batches() -> list[int]:
@@ -27,10 +27,14 @@ def _release(user_name: str, note: str) -> None:
     try:
         with st.spinner(_("Die Zahlen werden berechnet und die Geheimhaltung über alle Tabellen geprüft …")):
             result = release.build(author=user_name, note=note)
-    except (release.NothingToRelease, disclosure.DisclosureError, store.StoreBusy) as exc:
-        st.session_state["_release_flash"] = ("error", str(exc))
+    except (release.NothingToRelease, store.StoreBusy) as exc:
+        st.session_state["_release_flash"] = ("error", message(exc))
         return
-    st.session_state["_release_flash"] = ("success", result["message"])
+    except disclosure.DisclosureError as exc:
+        st.session_state["_release_flash"] = ("error", _("Die Veröffentlichung wurde nicht geschrieben: {reason}",
+                                                         reason=exc))
+        return
+    st.session_state["_release_flash"] = ("success", release.message(result, lang()))
     st.session_state["release_note"] = ""
 
 
