@@ -20,8 +20,7 @@ from monitor import store
 from monitor.periods import Quarter
 from monitor.regions import RegionIndex
 
-from .loader import default_user
-from .output import report_result
+from .output import default_user, report_result
 from .population import decode_text, insert_batch
 from .problems import Problem, problem
 from .values import is_missing

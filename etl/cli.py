@@ -21,7 +21,7 @@ from monitor.datasets import get as get_dataset
 from monitor.regions import RegionIndex
 
 from . import loader
-from .output import DEFAULT_LIMIT, print_json, print_problems, report_result
+from .output import DEFAULT_LIMIT, default_user, print_json, print_problems, report_result
 from .problems import Problem
 
 
@@ -221,7 +221,7 @@ def cmd_check(args) -> int:
 def cmd_load(args) -> int:
     """``load``: check each file and load the files without errors, one transaction (batches) per file."""
     outcome = loader.load_files(
-        args.files, user=args.user or loader.default_user(), dataset=args.dataset, replace=args.replace,
+        args.files, user=args.user or default_user(), dataset=args.dataset, replace=args.replace,
     )
     if args.json:
         print_json(outcome.as_json())
@@ -323,7 +323,7 @@ def cmd_undo(args) -> int:
 
     try:
         with store.connect(write=True) as con:
-            outcome = undo_batch(con, args.batch_id, user=args.user or loader.default_user())
+            outcome = undo_batch(con, args.batch_id, user=args.user or default_user())
     except loader.UndoRefused as exc:
         if args.json:
             print_json({"batch_id": args.batch_id, "undone": False, "message": str(exc)})
@@ -401,7 +401,7 @@ def _run_load_result(func, args, **options) -> dict | int:
         _err(f"Datei „{path}“ nicht gefunden.")
         return 2
     try:
-        return func(path, user=args.user or loader.default_user(), db_path=config.db_path(), **options)
+        return func(path, user=args.user or default_user(), db_path=config.db_path(), **options)
     except UnreadableFile as exc:
         if args.json:
             print_json({"file": path.name, "status": loader.REJECTED, "errors": [exc.as_problem()]})

@@ -39,7 +39,7 @@ from monitor.datasets import COUNT, ID, POLICE, Column
 from monitor.periods import Quarter
 from monitor.regions import RegionIndex, normalise_name
 
-from .output import print_json, report_result
+from .output import default_user, print_json, report_result
 from .problems import Problem, problem
 from .values import as_text, is_missing, parse_decimal
 
@@ -919,8 +919,6 @@ def add_commands(sub) -> None:
 def cmd_districts(args) -> int:
     """``districts``: import a mapping (``DATEI``), show the one in force (``--list``) or check loads (``--check``)."""
     import sys
-
-    from .loader import default_user
 
     if sum(bool(x) for x in (args.file, args.list, args.check)) != 1:
         print("Bitte genau eines angeben: DATEI, --list oder --check.", file=sys.stderr)

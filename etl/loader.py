@@ -17,7 +17,6 @@ locked only while rows are written, not while a large file is read and checked.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -208,11 +207,6 @@ class BatchInfo:
             "status": self.status, "replaced_rows": self.replaced_rows, "is_demo": self.is_demo,
             "undone_at": _iso(self.undone_at), "undone_by": self.undone_by, "note": self.note,
         }
-
-
-def default_user() -> str:
-    """The name recorded with a batch when none is given: ``$USER`` or ``cli``."""
-    return os.environ.get("USER") or "cli"
 
 
 def os_error_message(path: Path, exc: OSError) -> str:

@@ -7,12 +7,18 @@ of them imports the command line back.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 REJECTED = "rejected"  # the status of a refused load (etl.loader.REJECTED)
 DEFAULT_LIMIT = 50  # problems listed per file in the human report; --json always lists all
+
+
+def default_user() -> str:
+    """The name recorded with a batch when none is given: ``$USER`` or ``cli``."""
+    return os.environ.get("USER") or "cli"
 
 
 def _n(value: int) -> str:

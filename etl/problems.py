@@ -432,3 +432,25 @@ def problem(code: str, *, row: int | None = None, column: str | None = None, val
     where = location_de(row, column, sheet)
     message = f"{where}: {body}" if where else body
     return Problem(code, ptype.severity, message, row=row, column=column, value=text, sheet=sheet)
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a table at all; the message (German) says why and what to do.
+
+    ``code`` is stable (for the JSON report and the tests); the message comes from its template above when the
+    exception is made with ``unreadable(code, …)``. Defined here, not in the reader, so that ``etl.safety`` (which
+    refuses files before the reader sees them) and the reader both use it without importing each other.
+    """
+
+    def __init__(self, message: str, code: str = "unreadable-file"):
+        super().__init__(message)
+        self.code = code
+
+    def as_problem(self) -> Problem:
+        """The refusal as an error problem of the file (no row or column)."""
+        return Problem(self.code, "error", str(self))
+
+
+def unreadable(code: str, **params) -> UnreadableFile:
+    """An ``UnreadableFile`` with the German message of ``code`` filled from its template."""
+    return UnreadableFile(message_de(code, **params), code)

@@ -20,8 +20,7 @@ from pathlib import Path
 
 from monitor import disclosure, release, store
 
-from .loader import default_user
-from .output import report_result
+from .output import default_user, report_result
 
 
 def publish(target: Path | str, *, folder: Path | str | None = None) -> dict:

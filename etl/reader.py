@@ -35,7 +35,8 @@ from monitor.datasets import DATASETS, Dataset
 from monitor.datasets import get as get_dataset
 from monitor.regions import normalise_name
 
-from .problems import Problem, message_de, problem
+from .problems import Problem, UnreadableFile, problem, unreadable
+from .safety import read_checked
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_FIELDS = 2  # a row matching fewer distinct fields of every dataset is not a header
@@ -48,27 +49,6 @@ _PARENS = re.compile(r"\([^)]*\)")
 
 _log = logging.getLogger(__name__)
 CSV_FIELD_LIMIT = csv.field_size_limit()  # 128 KB: no cell of a quarterly table comes near it
-
-
-class UnreadableFile(Exception):
-    """The file cannot be read as a table at all; the message (German) says why and what to do.
-
-    ``code`` is stable (for the JSON report and the tests); the message comes from its template in
-    ``etl/problems.py`` when the exception is made with ``unreadable(code, …)``.
-    """
-
-    def __init__(self, message: str, code: str = "unreadable-file"):
-        super().__init__(message)
-        self.code = code
-
-    def as_problem(self) -> Problem:
-        """The refusal as an error problem of the file (no row or column)."""
-        return Problem(self.code, "error", str(self))
-
-
-def unreadable(code: str, **params) -> UnreadableFile:
-    """An ``UnreadableFile`` with the German message of ``code`` filled from its template."""
-    return UnreadableFile(message_de(code, **params), code)
 
 
 @dataclass
@@ -734,8 +714,6 @@ def read_file(path: Path, dataset: str | None = None) -> ReadResult:
     (with a stable ``code``) for a file that is empty, encrypted, damaged, not a spreadsheet or has no header
     row at all — and for any other failure while reading, so that no traceback reaches a user.
     """
-    from .safety import read_checked  # safety imports this module for UnreadableFile
-
     path = Path(path)
     forced = get_dataset(dataset) if dataset else None
     data = read_checked(path)

@@ -14,7 +14,7 @@ Every file that comes in (upload page, admin page, CLI) passes ``read_checked`` 
 * what comes out of a file is shown in tables that can be downloaded as CSV: ``safe_table`` neutralises cells
   that a spreadsheet would run as a formula (``=HYPERLINK(…)``), as ``monitor.exports`` does for its exports.
 
-Refusals raise ``UnsafeFile``, a kind of ``reader.UnreadableFile``, so every caller that already turns an
+Refusals raise ``UnsafeFile``, a kind of ``problems.UnreadableFile``, so every caller that already turns an
 unreadable file into a German message (and writes nothing) handles them the same way. Each refusal has a
 stable code whose German template is registered in ``etl/problems.py``.
 """
@@ -32,8 +32,7 @@ import pandas as pd
 
 from monitor.exports import neutralise
 
-from .problems import message_de
-from .reader import UnreadableFile
+from .problems import UnreadableFile, message_de
 
 MB = 1024 * 1024
 MAX_FILE_MB = float(os.environ.get("IK_MONITOR_MAX_UPLOAD_MB", "20"))
