@@ -22,7 +22,7 @@ from monitor.regions import RegionIndex
 
 from .output import default_user, report_result
 from .population import decode_text, insert_batch
-from .problems import Problem, problem
+from .problems import N_, Msg, Num, Problem, os_problem, problem, rejected_message
 from .values import is_missing
 
 LOADED, REJECTED = "loaded", "rejected"
@@ -53,7 +53,7 @@ def read_rows(path: Path) -> list[tuple[int, dict]]:
                 if not all(is_missing(v) or not str(v).strip() for v in rec.values()):
                     out.append((n, {c: ("" if is_missing(v) else str(v).strip()) for c, v in rec.items()}))
             return out
-    raise ValueError(problem("annotation-no-table", file=path.name, columns=", ".join(COLUMNS)).message)
+    raise NoTable(problem("annotation-no-table", file=path.name, columns=", ".join(COLUMNS)))
 
 
 def check(records: list[tuple[int, dict]], regions: RegionIndex) -> list[Problem]:
@@ -88,18 +88,20 @@ def _insert(con: duckdb.DuckDBPyConnection, records: list[tuple[int, dict]], pat
 
 
 def load_annotations(path: Path | str, *, user: str, db_path: Path | str | None = None) -> dict:
-    """Check and load a file of notes in one transaction; returns status, German message, batch id, problems."""
+    """Check and load a file of notes in one transaction; returns status, message (a ``Msg``), batch id, problems."""
     path = Path(path)
     try:
         records = read_rows(path)
-    except (ValueError, OSError, csv.Error) as exc:
-        return {"status": REJECTED, "message": str(exc), "batch_id": None, "errors": [
-            Problem("annotation-no-table", "error", str(exc))], "warnings": []}
+    except NoTable as exc:
+        return _refused(path, [exc.problem])
+    except OSError as exc:
+        return _refused(path, [os_problem(path, exc)])
+    except (ValueError, csv.Error):
+        return _refused(path, [problem("annotation-no-table", file=path.name, columns=", ".join(COLUMNS))])
     with store.connect(db_path, write=True) as con:
         errors = check(records, RegionIndex.from_db(con))
         if errors:
-            return {"status": REJECTED, "message": f"„{path.name}“ wurde nicht geladen: {len(errors)} Fehler.",
-                    "batch_id": None, "errors": errors, "warnings": []}
+            return _refused(path, errors)
         con.execute("BEGIN TRANSACTION")
         try:
             batch_id = _insert(con, records, path, user)
@@ -108,8 +110,21 @@ def load_annotations(path: Path | str, *, user: str, db_path: Path | str | None 
             con.execute("ROLLBACK")
             raise
     return {"status": LOADED, "batch_id": batch_id, "annotations": len(records), "errors": [], "warnings": [],
-            "message": f"{len(records)} Hinweis(e) als Batch {batch_id} geladen; rückgängig mit "
-                       f"„python -m etl undo {batch_id}“. Öffentlich mit der nächsten Veröffentlichung."}
+            "message": Msg(N_("{n} Hinweis(e) als Batch {batch} geladen; rückgängig mit „python -m etl undo {batch}“. "
+                              "Öffentlich mit der nächsten Veröffentlichung."), n=Num(len(records)), batch=batch_id)}
+
+
+def _refused(path: Path, errors: list[Problem]) -> dict:
+    return {"status": REJECTED, "message": rejected_message(path.name, len(errors)), "batch_id": None,
+            "errors": errors, "warnings": []}
+
+
+class NoTable(ValueError):
+    """The file holds no table of notes; ``problem`` says what is expected."""
+
+    def __init__(self, found: Problem):
+        super().__init__(found.message)
+        self.problem = found
 
 
 def add_annotation(*, ags: str | None, quarter: str, kind: str, text_de: str, text_en: str, source: str = "",

@@ -22,7 +22,8 @@ from monitor.regions import RegionIndex
 
 from . import loader
 from .output import DEFAULT_LIMIT, default_user, print_json, print_problems, report_result
-from .problems import Problem
+from .problems import os_problem
+from .problems import problem as make_problem
 
 
 class _GermanHelp(argparse.RawDescriptionHelpFormatter):
@@ -186,20 +187,19 @@ def cmd_check(args) -> int:
         try:
             reports = check_file(path, dataset=args.dataset, regions=regions, today=today)
         except UnreadableFile as exc:
-            reports, message, reason = None, str(exc), exc.code
+            reports, refusal = None, exc.as_problem()
         except OSError as exc:
-            reports, message, reason = None, loader.os_error_message(path, exc), loader.UNREADABLE_FILE
+            reports, refusal = None, os_problem(path, exc)
         if reports is None:
             code = 2
-            problem = Problem(reason, "error", message)
             entries.append({"file": str(path), "dataset": None, "rows": 0,
-                            "errors": [problem.as_json()], "warnings": []})
+                            "errors": [refusal.as_json()], "warnings": []})
             if not args.json:
-                _err(f"{path}: nicht lesbar – {message}")
+                _err(f"{path}: nicht lesbar – {refusal.message}")
             continue
         if not reports:
             code = max(code, 1)
-            problem = Problem(loader.NO_TABLE, "error", f"In der Datei „{path.name}“ wurde keine Tabelle gefunden.")
+            problem = make_problem(loader.NO_TABLE, file=path.name)
             entries.append({"file": path.name, "dataset": None, "rows": 0,
                             "errors": [problem.as_json()], "warnings": []})
             if not args.json:

@@ -36,11 +36,12 @@ import pandas as pd
 
 from monitor import store
 from monitor.datasets import COUNT, ID, POLICE, Column
+from monitor.i18n import translate
 from monitor.periods import Quarter
 from monitor.regions import RegionIndex, normalise_name
 
 from .output import default_user, print_json, report_result
-from .problems import Problem, problem
+from .problems import N_, Joined, Msg, Num, Problem, problem, rejected_message
 from .values import as_text, is_missing, parse_decimal
 
 LOADED, UNCHANGED, REJECTED, CHECKED = "loaded", "unchanged", "rejected", "checked"
@@ -291,7 +292,7 @@ def check_districts(con: duckdb.DuckDBPyConnection, path: Path, tables: list[Any
 def _match(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, mapping: Mapping,
            header: str) -> tuple[pd.DataFrame, list[Problem]]:
     """The rows with the district they name (``district``, ``district_key``, ``land_ags``), or the problems."""
-    lands = ", ".join(_region_name(con, a) for a in mapping.lands()) or "keine"
+    lands = ", ".join(_region_name(con, a) for a in mapping.lands()) or Msg(N_("keine"))
     matched = {text: mapping.match(text) for text in frame["ags"].unique().tolist()}
     errors = []
     for i, text in enumerate(frame["ags"].tolist()):
@@ -376,7 +377,7 @@ def apportion(con: duckdb.DuckDBPyConnection, districts: pd.DataFrame,
         for p in parts:
             s = mapping.share(p)
             if s is None:
-                errors.append(problem("district-share-missing", district=p.district, part=p.part_name or "Teil",
+                errors.append(problem("district-share-missing", district=p.district, part=p.part_name or Msg(_PART),
                                       kreis=_region_name(con, p.kreis_ags), ags=p.kreis_ags))
             shares.append((p, s))
         weights_of[key] = shares
@@ -417,9 +418,9 @@ def apportion(con: duckdb.DuckDBPyConnection, districts: pd.DataFrame,
         return pd.DataFrame(), _unique(errors)
     frame = _kreis_frame(list(kreis.values()))
     estimated = frame.loc[frame["estimated"], "ags"].unique().tolist()
-    named = ", ".join(f"{_region_name(con, a)} ({a})" for a in sorted(estimated)) or "keine"
-    warning = problem("district-apportioned", districts=districts["district_key"].nunique(),
-                      kreise=frame["ags"].nunique(), estimated=named)
+    named = ", ".join(f"{_region_name(con, a)} ({a})" for a in sorted(estimated)) or Msg(N_("keine"))
+    warning = problem("district-apportioned", districts=Num(districts["district_key"].nunique()),
+                      kreise=Num(frame["ags"].nunique()), estimated=named)
     return frame, [warning]
 
 
@@ -504,8 +505,8 @@ def same_as_batch(con: duckdb.DuckDBPyConnection, batch_id: int, frame: pd.DataF
     return stored == [tuple(r) for r in incoming.itertuples(index=False)]
 
 
-def check_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """German findings where an active district batch's Kreis rows do not add up to its district rows (per
+def check_batches(con: duckdb.DuckDBPyConnection) -> list[Msg]:
+    """Findings where an active district batch's Kreis rows do not add up to its district rows (per
     quarter, Land and field); empty when every batch is consistent."""
     fields = ", ".join(f"sum({f}) AS {f}" for f in COUNT_FIELDS)
     findings = []
@@ -518,7 +519,8 @@ def check_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
         reported = con.execute(f"SELECT quarter, land_ags, {fields} FROM {DISTRICT_TABLE} WHERE batch_id = ? "
                                "GROUP BY ALL ORDER BY ALL", [batch_id]).fetchall()
         if kreise != reported:
-            findings.append(f"Batch {batch_id}: die Kreiszahlen ergeben nicht die Summen der Polizeibehörden.")
+            findings.append(Msg(N_("Batch {batch}: die Kreiszahlen ergeben nicht die Summen der Polizeibehörden."),
+                                batch=batch_id))
     return findings
 
 
@@ -540,10 +542,10 @@ MAP_COLUMNS: dict[str, tuple[str, ...]] = {
     "aliases": ("weitere_namen", "aliases"),
     "source": ("quelle", "source"),
 }
-_REQUIRED = {"district": "der Name der Polizeibehörde (Spalte behoerde)",
-             "kreis_ags": "der AGS des Kreises (Spalte kreis_ags)",
-             "part": "„ganz“ oder „teil“ (Spalte anteil)",
-             "source": "die Rechtsgrundlage oder Quelle der Zuordnung (Spalte quelle)"}
+_REQUIRED = {"district": N_("der Name der Polizeibehörde (Spalte behoerde)"),
+             "kreis_ags": N_("der AGS des Kreises (Spalte kreis_ags)"),
+             "part": N_("„ganz“ oder „teil“ (Spalte anteil)"),
+             "source": N_("die Rechtsgrundlage oder Quelle der Zuordnung (Spalte quelle)")}
 
 
 @dataclass
@@ -641,7 +643,7 @@ def _part(cells: dict, line: int, written: dict[str, str], regions: RegionIndex,
     for col, expected in _REQUIRED.items():
         if cells.get(col) is None:
             errors.append(problem("district-map-missing-value", row=line, column=written.get(col, col),
-                                  expected=expected))
+                                  expected=Msg(expected)))
     if len(errors) > before:
         return None
     name = " ".join(as_text(cells["district"]).split())
@@ -675,12 +677,13 @@ def _part(cells: dict, line: int, written: dict[str, str], regions: RegionIndex,
                 bad = cells.get("part_population") if part_pop is None else cells.get("kreis_population")
                 errors.append(problem("district-map-bad-share", row=line,
                                       column=written.get("part_population" if part_pop is None else "kreis_population"),
-                                      value=bad if bad is not None else f"{part_pop} von {kreis_pop}"))
+                                      value=bad if bad is not None else f"{part_pop} / {kreis_pop}"))
                 return None
             share = part_pop / kreis_pop
         else:
             errors.append(problem("district-map-share-missing", row=line, column=written.get("share"),
-                                  part=as_text(cells.get("part_name") or "Teil"), kreis=region.short_name, ags=ags))
+                                  part=as_text(cells["part_name"]) if cells.get("part_name") else Msg(_PART),
+                                  kreis=region.short_name, ags=ags))
             return None
     when = cells.get("population_date")
     aliases = tuple(a.strip() for a in as_text(cells.get("aliases") or "").split("|") if a.strip())
@@ -718,20 +721,23 @@ def _check_combined(con: duckdb.DuckDBPyConnection, plan: MappingPlan, current: 
     seen: set[tuple[str, str]] = set()
     for p in plan.parts:
         if (p.district_key, p.kreis_ags) in seen:
-            _conflict(con, plan, p.kreis_ags, f"„{p.district}“ steht mehrfach für diesen Kreis in der Datei")
+            _conflict(con, plan, p.kreis_ags, Msg(N_("„{district}“ steht mehrfach für diesen Kreis in der Datei"),
+                                                  district=p.district))
         seen.add((p.district_key, p.kreis_ags))
     for key in incoming:
         lands = {p.land_ags for p in combined.parts_of[key]}
         if len(lands) > 1:
             first = combined.parts_of[key][0]
             _conflict(con, plan, first.kreis_ags,
-                      f"„{first.district}“ betreut Kreise in mehreren Ländern ({', '.join(sorted(lands))})")
+                      Msg(N_("„{district}“ betreut Kreise in mehreren Ländern ({lands})"), district=first.district,
+                          lands=", ".join(sorted(lands))))
     for ags in sorted({p.kreis_ags for p in plan.parts}):
         parts = combined.by_kreis[ags]
         wholes = [p for p in parts if p.whole]
         if wholes and len(parts) > 1:
             others = ", ".join(f"„{p.district}“" for p in parts if p is not wholes[0])
-            _conflict(con, plan, ags, f"„{wholes[0].district}“ betreut ihn ganz, zugleich aber auch {others}")
+            _conflict(con, plan, ags, Msg(N_("„{district}“ betreut ihn ganz, zugleich aber auch {others}"),
+                                          district=wholes[0].district, others=others))
             continue
         if wholes:
             continue
@@ -740,21 +746,25 @@ def _check_combined(con: duckdb.DuckDBPyConnection, plan: MappingPlan, current: 
         unknown = any(p.share is None and not p.remainder for p in parts)
         total = sum(known)
         if len(rests) > 1:
-            _conflict(con, plan, ags, "mehrere Teile sind als „Rest“ angegeben ("
-                      + ", ".join(f"„{p.district}“" for p in rests) + ")")
+            _conflict(con, plan, ags, Msg(N_("mehrere Teile sind als „Rest“ angegeben ({districts})"),
+                                          districts=", ".join(f"„{p.district}“" for p in rests)))
         elif total > 1 + 1e-9:
-            _conflict(con, plan, ags, f"die Anteile ergeben zusammen {_de(total)}")
+            _conflict(con, plan, ags, Msg(N_("die Anteile ergeben zusammen {total}"), total=_share(total)))
         elif not rests and not unknown and abs(total - 1) > _SHARE_TOLERANCE:
-            _conflict(con, plan, ags, f"die Anteile ergeben zusammen {_de(total)}; es fehlt eine Behörde für den Rest "
-                                      "des Kreises (oder ein Teil „Rest“)")
+            _conflict(con, plan, ags, Msg(N_("die Anteile ergeben zusammen {total}; es fehlt eine Behörde für den Rest "
+                                             "des Kreises (oder ein Teil „Rest“)"), total=_share(total)))
 
 
-def _conflict(con: duckdb.DuckDBPyConnection, plan: MappingPlan, ags: str, detail: str) -> None:
+def _conflict(con: duckdb.DuckDBPyConnection, plan: MappingPlan, ags: str, detail: Msg) -> None:
     plan.errors.append(problem("district-map-conflict", kreis=_region_name(con, ags), ags=ags, detail=detail))
 
 
-def _de(x: float) -> str:
-    return f"{x:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+def _share(x: float) -> Num:
+    """A population share with at most four decimals: 0,217."""
+    return Num(x, 4, trim=True)
+
+
+_PART, _REST = N_("Teil"), N_("Rest")
 
 
 def _comparable(p: Part) -> tuple:
@@ -763,15 +773,19 @@ def _comparable(p: Part) -> tuple:
             p.population_source or "")
 
 
-def _describe(parts: list[Part], replaces: bool) -> str:
-    covered = "; ".join(p.kreis_ags + ("" if p.whole else f" (Teil „{p.part_name or 'Teil'}“, Anteil "
-                                       + ("Rest" if p.remainder else _de(p.share)) + ")") for p in parts)
-    return f"{parts[0].district}: {covered}" + (" – ersetzt die bisherige Zuordnung" if replaces else " – neu")
+def _describe(parts: list[Part], replaces: bool) -> Msg:
+    covered = [p.kreis_ags if p.whole else
+               Msg(N_("{ags} (Teil „{part}“, Anteil {share})"), ags=p.kreis_ags, part=p.part_name or Msg(_PART),
+                   share=Msg(_REST) if p.remainder else _share(p.share))
+               for p in parts]
+    template = N_("{district}: {covered} – ersetzt die bisherige Zuordnung") if replaces else \
+        N_("{district}: {covered} – neu")
+    return Msg(template, district=parts[0].district, covered=Joined(tuple(covered), "; "))
 
 
 def load_mapping(path: Path | str, *, user: str, db_path: Path | str | None = None, dry_run: bool = False) -> dict:
     """Check a mapping file and (unless ``dry_run``) load the districts it changes as one batch of kind
-    ``districts``. Returns ``status`` (loaded, unchanged, rejected, checked), German ``message``, ``batch_id``,
+    ``districts``. Returns ``status`` (loaded, unchanged, rejected, checked), ``message`` (a ``Msg``), ``batch_id``,
     ``lines``, ``errors`` and ``warnings``."""
     from .population import insert_batch
 
@@ -806,80 +820,58 @@ def load_mapping(path: Path | str, *, user: str, db_path: Path | str | None = No
 def _mapping_result(plan: MappingPlan, status: str, batch_id: int | None) -> dict:
     n = len(plan.changed)
     if status == LOADED:
-        message = (f"„{plan.file}“ als Batch {batch_id} geladen: Zuordnung von {n} Polizeibehörde(n) neu oder "
-                   f"geändert; rückgängig mit „python -m etl undo {batch_id}“. Bereits geladene Zahlen bleiben, wie "
-                   "sie aufgeteilt wurden; neu aufteilen mit erneutem Laden der Datei und --replace.")
+        message = Msg(N_("„{file}“ als Batch {batch} geladen: Zuordnung von {n} Polizeibehörde(n) neu oder geändert; "
+                         "rückgängig mit „python -m etl undo {batch}“. Bereits geladene Zahlen bleiben, wie sie "
+                         "aufgeteilt wurden; neu aufteilen mit erneutem Laden der Datei und --replace."),
+                      file=plan.file, batch=batch_id, n=Num(n))
     elif status == UNCHANGED:
-        message = f"„{plan.file}“: nichts zu ändern, die Zuordnung ist bereits so in Kraft."
+        message = Msg(N_("„{file}“: nichts zu ändern, die Zuordnung ist bereits so in Kraft."), file=plan.file)
     elif status == CHECKED:
-        message = f"„{plan.file}“ geprüft, nichts geladen: {n} Polizeibehörde(n) würden neu oder geändert."
+        message = Msg(N_("„{file}“ geprüft, nichts geladen: {n} Polizeibehörde(n) würden neu oder geändert."),
+                      file=plan.file, n=Num(n))
     else:
-        message = f"„{plan.file}“ wurde nicht geladen: {len(plan.errors)} Fehler."
+        message = rejected_message(plan.file, len(plan.errors))
     return {"status": status, "message": message, "file": plan.file, "batch_id": batch_id, "lines": plan.lines,
             "districts": n, "errors": plan.errors, "warnings": plan.warnings}
 
 
 # --- for the Methodik page -----------------------------------------------------------------------------------
 
-_METHOD = {
-    "de": (
-        "**Polizeizahlen je Polizeibehörde (geschätzte Kreiszahlen).** Manche Länder melden Polizeieinsätze je "
-        "Polizeibehörde statt je Kreis (Sachsen: fünf Polizeidirektionen für 13 Kreise; Nordrhein-Westfalen: 47 "
-        "Kreispolizeibehörden für 53 Kreise). Der IK-Monitor rechnet sie beim Laden auf Kreise um:\n\n"
-        "- Betreut eine Behörde genau einen ganzen Kreis, gehen ihre Zahlen unverändert an diesen Kreis.\n"
-        "- Betreut sie mehrere Kreise oder Teile von Kreisen, werden ihre Zahlen nach der Bevölkerung aufgeteilt: "
-        "ein ganzer Kreis zählt mit seiner Bevölkerung, ein Teilgebiet mit seinem Anteil an der Bevölkerung seines "
-        "Kreises (z. B. Lünen am Kreis Unna). Maßgeblich ist der Bevölkerungsstand, der für das Quartal gilt (der "
-        "letzte am oder vor dem Quartalsende).\n"
-        "- Jede Zahl wird nach dem Verfahren der größten Reste (Hare-Niemeyer) aufgeteilt: Die Kreiszahlen sind "
-        "ganze Zahlen und ergeben zusammen genau die Zahl der Behörde; die Summe eines Landes ist genau die Summe "
-        "seiner Behörden.\n"
-        "- Jede Kreiszahl, in die eine solche Aufteilung eingeht, ist als **geschätzt** gekennzeichnet, ebenso "
-        "jede Summe und Quote, die auf ihr beruht. Sie unterstellt, dass Einsätze im Verhältnis zur Bevölkerung "
-        "anfallen; die tatsächliche Verteilung innerhalb einer Behörde kann abweichen.\n\n"
-        "Die Zuordnung der Behörden zu Kreisen stützt sich auf die Sächsische Polizeiorganisationsverordnung vom "
-        "17.03.2020 (§ 1 Abs. 2) und die Verordnung über die Kreispolizeibehörden NRW (§ 1); die Anteile der "
-        "Teilgebiete auf die Einwohnerzahlen der Gemeinden und Kreise. Quellen stehen in jeder Zeile der "
-        "Zuordnung; Koordinierungsstellen können sie ergänzen (python -m etl districts)."
-    ),
-    "en": (
-        "**Police figures per police district (estimated Kreis figures).** Some Länder report police call-outs per "
-        "police district rather than per Kreis (Saxony: five Polizeidirektionen for 13 Kreise; North "
-        "Rhine-Westphalia: 47 Kreispolizeibehörden for 53 Kreise). The IK-Monitor converts them into Kreis figures "
-        "when they are loaded:\n\n"
-        "- A district that covers exactly one whole Kreis gives that Kreis its figures unchanged.\n"
-        "- A district that covers several Kreise or parts of Kreise is split in proportion to population: a whole "
-        "Kreis weighs its population, a part its share of its Kreis's population (e.g. Lünen in the Kreis Unna). "
-        "The population vintage in force for the quarter is used (the latest at or before the quarter's end).\n"
-        "- Every figure is split by the largest-remainder method (Hare-Niemeyer): the Kreis figures are whole "
-        "numbers that add up exactly to the district's figure, so a Land's total is exactly the sum of its "
-        "districts.\n"
-        "- Every Kreis figure such a split contributes to is marked **estimated**, as is every total and rate "
-        "built on it. The split assumes call-outs occur in proportion to population; the actual distribution "
-        "within a district may differ.\n\n"
-        "The assignment of districts to Kreise follows the Saxon police organisation ordinance of 17 March 2020 "
-        "(§ 1(2)) and the NRW ordinance on the Kreispolizeibehörden (§ 1); the shares of parts follow the "
-        "population of the municipalities and Kreise. Every row of the mapping names its source; coordination "
-        "offices can add to it (python -m etl districts)."
-    ),
-}
+_METHOD = N_(
+    "**Polizeizahlen je Polizeibehörde (geschätzte Kreiszahlen).** Manche Länder melden Polizeieinsätze je "
+    "Polizeibehörde statt je Kreis (Sachsen: fünf Polizeidirektionen für 13 Kreise; Nordrhein-Westfalen: 47 "
+    "Kreispolizeibehörden für 53 Kreise). Der IK-Monitor rechnet sie beim Laden auf Kreise um:\n\n"
+    "- Betreut eine Behörde genau einen ganzen Kreis, gehen ihre Zahlen unverändert an diesen Kreis.\n"
+    "- Betreut sie mehrere Kreise oder Teile von Kreisen, werden ihre Zahlen nach der Bevölkerung aufgeteilt: "
+    "ein ganzer Kreis zählt mit seiner Bevölkerung, ein Teilgebiet mit seinem Anteil an der Bevölkerung seines "
+    "Kreises (z. B. Lünen am Kreis Unna). Maßgeblich ist der Bevölkerungsstand, der für das Quartal gilt (der "
+    "letzte am oder vor dem Quartalsende).\n"
+    "- Jede Zahl wird nach dem Verfahren der größten Reste (Hare-Niemeyer) aufgeteilt: Die Kreiszahlen sind "
+    "ganze Zahlen und ergeben zusammen genau die Zahl der Behörde; die Summe eines Landes ist genau die Summe "
+    "seiner Behörden.\n"
+    "- Jede Kreiszahl, in die eine solche Aufteilung eingeht, ist als **geschätzt** gekennzeichnet, ebenso "
+    "jede Summe und Quote, die auf ihr beruht. Sie unterstellt, dass Einsätze im Verhältnis zur Bevölkerung "
+    "anfallen; die tatsächliche Verteilung innerhalb einer Behörde kann abweichen.\n\n"
+    "Die Zuordnung der Behörden zu Kreisen stützt sich auf die Sächsische Polizeiorganisationsverordnung vom "
+    "17.03.2020 (§ 1 Abs. 2) und die Verordnung über die Kreispolizeibehörden NRW (§ 1); die Anteile der "
+    "Teilgebiete auf die Einwohnerzahlen der Gemeinden und Kreise. Quellen stehen in jeder Zeile der "
+    "Zuordnung; Koordinierungsstellen können sie ergänzen (python -m etl districts)."
+)
 
 
 def methodology_text(language: str = "de") -> str:
-    """The apportionment rule for the Methodik page, as Markdown in German (``de``) or English (``en``)."""
-    return _METHOD["en" if language == "en" else "de"]
+    """The apportionment rule for the Methodik page, as Markdown in ``language``."""
+    return translate(_METHOD, language)
 
 
-_FRAME_LABELS = {
-    "de": ("Land", "Polizeibehörde", "Kreis", "Gebiet", "Bevölkerungsanteil", "Quelle", "ganz", "Teil"),
-    "en": ("Land", "Police district", "Kreis", "Area", "Population share", "Source", "whole", "part"),
-}
+_FRAME_LABELS = (N_("Land"), N_("Polizeibehörde"), N_("Kreis"), N_("Gebiet"), N_("Bevölkerungsanteil"), N_("Quelle"),
+                 N_("ganz"), N_("Teil"))
 
 
 def mapping_frame(con: duckdb.DuckDBPyConnection, language: str = "de") -> pd.DataFrame:
     """The mapping in force as a table for the Methodik page: Land, district, Kreis, whole or part, the part's
     population share (empty where not known) and the sources."""
-    land, district, kreis, area, share_col, source, whole, part = _FRAME_LABELS["en" if language == "en" else "de"]
+    land, district, kreis, area, share_col, source, whole, part = (translate(t, language) for t in _FRAME_LABELS)
     mapping = Mapping.from_db(con)
     names = dict(con.execute("SELECT ags, short_name FROM regions WHERE level IN ('land', 'kreis')").fetchall())
     rows = []
@@ -932,7 +924,7 @@ def cmd_districts(args) -> int:
             for r in frame.to_dict("records"):
                 share = r["Bevölkerungsanteil"]
                 share = "" if r["Gebiet"] == "ganz" else (
-                    ", Anteil unbekannt" if share is None or pd.isna(share) else f", Anteil {_de(share)}")
+                    ", Anteil unbekannt" if share is None or pd.isna(share) else f", Anteil {_share(share)}")
                 print(f"{r['Land']}: {r['Polizeibehörde']} → {r['Kreis']}, {r['Gebiet']}{share}")
         return 0
     if args.check:

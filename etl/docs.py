@@ -11,6 +11,7 @@ from pathlib import Path
 
 from monitor.config import ROOT
 from monitor.datasets import DATASETS, Column, Dataset
+from monitor.i18n import translate
 
 from . import reader, validate, values
 from .problems import GROUPS
@@ -133,13 +134,18 @@ def render() -> str:
         "",
         "## Problem codes",
         "",
-        "Every problem has a stable code (in the JSON report and the tests) and a German message template in "
-        "`etl/problems.py`.",
+        "Every problem has a stable code (in the JSON report and the tests) and a message template in "
+        "`etl/problems.py`, written in German and translated in the English catalogue "
+        "(`locale/en/LC_MESSAGES/ik_monitor.po`): the command line and the JSON report speak German, the upload "
+        "and admin pages the language of the session. `{value}` is the cell as written; the location (sheet, row, "
+        "column) is put in front of the message.",
         "",
     ]
     for group, types in GROUPS.items():
-        out += [f"### {group}", "", "| code | severity | meaning |", "|---|---|---|",
-                *(f"| `{t.code}` | {t.severity} | {t.title_de} |" for t in types), ""]
+        out += [f"### {group}", "", "| code | severity | meaning | English | message (German template) |",
+                "|---|---|---|---|---|",
+                *(f"| `{t.code}` | {t.severity} | {_cell(t.title)} | {_cell(translate(t.title, 'en'))} | "
+                  f"{_cell(t.template)} |" for t in types), ""]
     return "\n".join(out)
 
 

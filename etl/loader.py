@@ -30,7 +30,7 @@ from monitor.datasets import DATASETS, Dataset
 from monitor.datasets import get as get_dataset
 from monitor.regions import RegionIndex
 
-from .problems import Problem
+from .problems import N_, Both, Msg, Num, Problem, Refusal, os_problem, problem, units
 
 LOADED, UNCHANGED, REJECTED = "loaded", "unchanged", "rejected"
 
@@ -44,8 +44,9 @@ UNREADABLE_FILE = "unreadable-file"
 _INCOMING = "_incoming_rows"  # name under which a frame is registered while it is loaded
 
 
-class UndoRefused(Exception):
-    """An undo that would not restore a consistent state; the message (German) says what to do instead."""
+class UndoRefused(Refusal):
+    """An undo that would not restore a consistent state; the message says what to do instead (any language:
+    ``exc.text(language)``, German as ``str(exc)``)."""
 
 
 @dataclass
@@ -120,9 +121,8 @@ class FileOutcome:
         return entries
 
     @classmethod
-    def unreadable_file(cls, file: str | Path, message: str, code: str = UNREADABLE_FILE) -> "FileOutcome":
-        """A file that could not be read at all (not a spreadsheet, corrupt, missing); ``code`` says why."""
-        problem = Problem(code, "error", message)
+    def unreadable_file(cls, file: str | Path, problem: Problem) -> "FileOutcome":
+        """A file that could not be read at all (not a spreadsheet, corrupt, missing); ``problem`` says why."""
         return cls(str(file), REJECTED, errors=[problem], unreadable=True)
 
 
@@ -164,11 +164,14 @@ class UndoOutcome:
     restored_rows: int
 
     @property
-    def message(self) -> str:
-        text = f"Batch {self.batch_id} („{self.file_name}“) rückgängig gemacht: {_n(self.removed_rows)} Zeilen entfernt"
+    def message(self) -> Msg:
+        """What the undo did (a ``Msg``: German as a string, ``.text(language)`` in any language)."""
         if self.restored_rows:
-            text += f", {_n(self.restored_rows)} ersetzte Zeilen wiederhergestellt"
-        return text + "."
+            return Msg(N_("Batch {batch} („{file}“) rückgängig gemacht: {removed} Zeilen entfernt, {restored} ersetzte "
+                          "Zeilen wiederhergestellt."), batch=self.batch_id, file=self.file_name,
+                       removed=Num(self.removed_rows), restored=Num(self.restored_rows))
+        return Msg(N_("Batch {batch} („{file}“) rückgängig gemacht: {removed} Zeilen entfernt."), batch=self.batch_id,
+                   file=self.file_name, removed=Num(self.removed_rows))
 
     def as_json(self) -> dict:
         return {
@@ -209,17 +212,6 @@ class BatchInfo:
         }
 
 
-def os_error_message(path: Path, exc: OSError) -> str:
-    """German text for a file the operating system would not let us read."""
-    if isinstance(exc, FileNotFoundError):
-        return f"Datei „{path}“ nicht gefunden."
-    if isinstance(exc, IsADirectoryError):
-        return f"„{path}“ ist ein Ordner, keine Datei."
-    if isinstance(exc, PermissionError):
-        return f"Keine Leseberechtigung für „{path}“."
-    return f"Datei „{path}“ kann nicht gelesen werden ({exc})."
-
-
 def load_files(
     paths: Iterable[str | Path],
     *,
@@ -249,10 +241,10 @@ def load_files(
             if dataset in (None, "police"):  # a police file per district becomes the Kreis rows it stands for
                 reports = recognise(path, reports, regions=regions, today=today, db_path=db_path)
         except UnreadableFile as exc:
-            outcomes.append(FileOutcome.unreadable_file(path, str(exc), exc.code))
+            outcomes.append(FileOutcome.unreadable_file(path, exc.as_problem()))
             continue
         except OSError as exc:
-            outcomes.append(FileOutcome.unreadable_file(path, os_error_message(path, exc)))
+            outcomes.append(FileOutcome.unreadable_file(path, os_problem(path, exc)))
             continue
         if not any(r.errors for r in reports):
             with store.connect(db_path, write=True) as con:
@@ -299,14 +291,14 @@ def load_file(
     # a report without dataset only carries problems of header rows that became no table
     loadable = [t for t in tables if t.report.dataset is not None]
     if not loadable and not any(r.errors for r in reports):
-        problem = Problem(NO_TABLE, "error", f"In der Datei „{Path(file).name}“ wurde keine Tabelle gefunden.")
-        return FileOutcome(file, REJECTED, tables, errors=[problem])
+        return FileOutcome(file, REJECTED, tables, errors=[problem(NO_TABLE, file=Path(file).name)])
     if any(r.errors for r in reports):
         return FileOutcome(file, REJECTED, tables)
     for t in loadable:
         if t.report.frame is None or len(t.report.frame) == 0:
-            t.errors.append(Problem(NO_DATA, "error",
-                                    "Die Tabelle enthält keine Datenzeilen; es wurde nichts geladen."))
+            ds = get_dataset(t.report.dataset)
+            t.errors.append(problem(NO_DATA, unit=Both(ds.unit_de.removeprefix("eine Zeile je "),
+                                                       ds.unit_en.removeprefix("one row per "))))
     if any(t.errors for t in tables):
         return FileOutcome(file, REJECTED, tables)
     if con is None:
@@ -354,10 +346,7 @@ def _load_table(con, t: TableLoad, *, file_name: str, user: str, replace: bool, 
     earlier = _identical_batch(con, ds, t.report.sha256)
     if earlier is not None and (not by_district or districts.same_as_batch(con, earlier, frame)):
         t.status, t.batch_id = UNCHANGED, earlier
-        t.warnings.append(Problem(
-            FILE_ALREADY_LOADED, "warning",
-            f"Diese Datei ist bereits als Batch {earlier} geladen ({ds.label_de}); es wurde nichts geändert.",
-        ))
+        t.warnings.append(problem(FILE_ALREADY_LOADED, batch=earlier, dataset=Both(ds.label_de, ds.label_en)))
         return
     frame = _frame_for(ds, frame)
     con.register(_INCOMING, frame)  # replaces the previous table's frame under the same name
@@ -405,16 +394,9 @@ def _key_conflicts(con, ds: Dataset) -> list[Problem]:
             FROM {ds.table}_current c JOIN {_INCOMING} i ON {on} JOIN batches b ON b.batch_id = c.batch_id
             GROUP BY ALL ORDER BY c.quarter, c.batch_id"""
     ).fetchall()
-    unit = ("Einrichtung", "Einrichtungen") if ds.per_facility else ("Kreis", "Kreise")
-    return [
-        Problem(
-            KEY_ALREADY_LOADED, "error",
-            f"{quarter} ist für {_n(n)} {unit[n != 1]} bereits geladen (Batch {batch_id}, „{earlier_file}“). "
-            "Zum Ersetzen --replace verwenden.",
-            value=quarter,
-        )
-        for quarter, batch_id, earlier_file, n in rows
-    ]
+    return [problem(KEY_ALREADY_LOADED, value=quarter, quarter=quarter, units=units(n, ds.per_facility), batch=batch_id,
+                    file=earlier_file)
+            for quarter, batch_id, earlier_file, n in rows]
 
 
 def _write_table(con, ds: Dataset, frame: pd.DataFrame, *, file_name: str, sha256: str, user: str,
@@ -472,12 +454,13 @@ def _undo(con, batch_id: int, *, user: str) -> UndoOutcome:
         [batch_id],
     ).fetchall()
     if not found:
-        raise UndoRefused(f"Batch {batch_id} gibt es nicht (siehe „python -m etl history“).")
+        raise UndoRefused(N_("Batch {batch} gibt es nicht (siehe „python -m etl history“)."), batch=batch_id)
     kind, dataset, file_name, rows, status, undone_at, undone_by = found[0]
     if status == "undone":
-        when = f" am {undone_at:%d.%m.%Y %H:%M}" if undone_at else ""
-        who = f" von {undone_by}" if undone_by else ""
-        raise UndoRefused(f"Batch {batch_id} wurde bereits{when}{who} rückgängig gemacht.")
+        when = Msg(N_(" am {time}"), time=undone_at) if undone_at else ""
+        who = Msg(N_(" von {user}"), user=undone_by) if undone_by else ""
+        raise UndoRefused(N_("Batch {batch} wurde bereits{when}{who} rückgängig gemacht."), batch=batch_id, when=when,
+                          who=who)
     from .districts import DISTRICT_TABLE
 
     tables = [*(ds.table for ds in DATASETS.values()), DISTRICT_TABLE]
@@ -489,11 +472,9 @@ def _undo(con, batch_id: int, *, user: str) -> UndoOutcome:
             [batch_id],
         ).fetchall())
     if later:
-        names = ", ".join(str(b) for b in sorted(later))
-        raise UndoRefused(
-            f"Batch {batch_id} kann nicht rückgängig gemacht werden: Batch {names} hat Zeilen daraus ersetzt. "
-            f"Bitte zuerst Batch {max(later)} rückgängig machen."
-        )
+        raise UndoRefused(N_("Batch {batch} kann nicht rückgängig gemacht werden: Batch {later} hat Zeilen daraus "
+                             "ersetzt. Bitte zuerst Batch {last} rückgängig machen."),
+                          batch=batch_id, later=", ".join(str(b) for b in sorted(later)), last=max(later))
     restored = 0
     for ds in DATASETS.values():
         restored += con.execute(
@@ -512,7 +493,7 @@ def _undo(con, batch_id: int, *, user: str) -> UndoOutcome:
         store.rebuild_regions(con)
         reason = check_undo(con, batch_id)
         if reason:
-            raise UndoRefused(reason)
+            raise UndoRefused(reason.msgid, **reason.params)
     return UndoOutcome(batch_id, kind, dataset, file_name, rows, restored)
 
 
@@ -529,11 +510,6 @@ def history(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> list
         BatchInfo(*r[:7], list(r[7] or []), list(r[8] or []), *r[9:])
         for r in con.execute(sql, params).fetchall()
     ]
-
-
-def _n(value: int) -> str:
-    """A whole number in German format (1.234)."""
-    return f"{value:,}".replace(",", ".")
 
 
 def _iso(value: datetime | None) -> str | None:

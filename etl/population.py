@@ -46,7 +46,7 @@ from monitor import store
 from monitor.regions import GERMANY, RegionIndex
 
 from . import safety
-from .problems import Problem, problem
+from .problems import N_, Joined, Msg, Num, Problem, problem, rejected_message
 from .reader import UnreadableFile, csv_records, workbook_sheets
 from .reader import decode_text as _decode_text
 from .values import as_text, is_missing, parse_count
@@ -73,9 +73,10 @@ _KEY_AND_NAME = re.compile(r"^(DG|\d{2}|\d{3}|\d{5}|\d{8}|\d{12})\s+(\S.*)$")
 _GENESIS_CODE = re.compile(r"(\d{5}-\d{4}|\d{5}-\d{2}-\d{2}-\d)")
 _ROW_COLUMNS = ["ags", "level", "name", "total", "female", "male"]
 _CSV_COLUMNS = ("ags", "population_total", "population_female", "population_male", "reference_date", "basis")
-FORMATS_DE = ("die Destatis-Tabelle „Kreisfreie Städte und Landkreise nach Fläche, Bevölkerung und "
-              "Bevölkerungsdichte“ (.xlsx), eine GENESIS- oder Regionalstatistik-Tabelle als CSV (z. B. "
-              "12411-01-01-4), eine GENESIS-Flatfile-CSV oder eine CSV mit den Spalten " + ", ".join(_CSV_COLUMNS))
+FORMATS = Msg(N_("die Destatis-Tabelle „Kreisfreie Städte und Landkreise nach Fläche, Bevölkerung und "
+                 "Bevölkerungsdichte“ (.xlsx), eine GENESIS- oder Regionalstatistik-Tabelle als CSV (z. B. "
+                 "12411-01-01-4), eine GENESIS-Flatfile-CSV oder eine CSV mit den Spalten {columns}"),
+              columns=", ".join(_CSV_COLUMNS))
 # GENESIS region variables: code → level of its attribute codes
 _REGION_VARIABLES = {"DINSG": "bund", "DLAND": "land", "KREISE": "kreis", "REGBEZ": None, "GEMEIN": None}
 _SEX_VARIABLES = {"GES", "GESM", "GESW"}
@@ -92,7 +93,7 @@ class Vintage:
     rows: pd.DataFrame  # ags, level, name, total, female, male; Kreise, Länder and Germany
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    recognised: str = ""  # what the file was recognised as, in German ("GENESIS-Tabelle 12411-01-01-4 (CSV)")
+    recognised: str = ""  # what the file was recognised as, a Msg ("eine GENESIS-Tabelle 12411-01-01-4 (CSV)")
     has_sex: bool = True  # False: totals only (female and male empty)
     skipped: list[str] = field(default_factory=list)  # rows without a figure ("16056 Eisenach (-)")
 
@@ -103,7 +104,7 @@ class Vintage:
 
 
 class FormatError(Exception):
-    """The file is not a population table we can read; ``problem`` says why (German, with a stable code)."""
+    """The file is not a population table we can read; ``problem`` (a registered code) says why."""
 
     def __init__(self, code: str, **params):
         self.problem = problem(code, **params)
@@ -117,9 +118,9 @@ def load_population(path: Path | str, *, user: str, db_path: Path | str | None =
     """Read, check and load a population vintage in one transaction; returns what happened as a dict.
 
     ``basis`` (e.g. "Zensus 2011") is needed where the file does not state it. The dict has ``status``
-    (``loaded`` or ``rejected``), ``message`` (German), ``batch_id``, ``reference_date``, ``basis``, ``format``,
-    ``kreise``, ``laender``, ``germany_total``, ``has_sex``, ``skipped``, ``errors`` and ``warnings`` (lists of
-    Problem).
+    (``loaded`` or ``rejected``), ``message`` (a ``Msg``: German, and in any language), ``batch_id``,
+    ``reference_date``, ``basis``, ``format``, ``kreise``, ``laender``, ``germany_total``, ``has_sex``, ``skipped``,
+    ``errors`` and ``warnings`` (lists of Problem).
     """
     path = Path(path)
     vintage = read_population(path, basis=basis)
@@ -182,7 +183,7 @@ def read_population(path: Path | str, *, basis: str | None = None) -> Vintage:
     except OSError as exc:
         vintage = _empty(path)
         vintage.errors.append(problem("population-no-table", file=path.name, recognised=f"({exc.strerror}).",
-                                      formats=FORMATS_DE))
+                                      formats=FORMATS))
         return vintage
     _settle_basis(vintage, given)
     if not vintage.errors:
@@ -230,13 +231,14 @@ def check_population(vintage: Vintage, regions: RegionIndex, con: duckdb.DuckDBP
         low, high = PLAUSIBLE[row.level]
         if not low <= row.total <= high:
             vintage.errors.append(problem("population-implausible", value=str(row.total), region=_label(row, regions),
-                                          total=_n(row.total), low=_n(low), high=_n(high)))
+                                          total=Num(row.total), low=Num(low), high=Num(high)))
         for part in ("female", "male"):
             value = getattr(row, part)
             if not pd.isna(value) and value > row.total:
                 vintage.errors.append(problem("population-parts-exceed", value=str(value),
-                                              region=_label(row, regions), part=_n(value),
-                                              who="Frauen" if part == "female" else "Männer", total=_n(row.total)))
+                                              region=_label(row, regions), part=Num(value),
+                                              who=Msg(N_("Frauen") if part == "female" else N_("Männer")),
+                                              total=Num(row.total)))
     if vintage.reference_date is not None:
         if vintage.level == "kreis":
             expected = {r.ags for r in regions.kreise() if r.valid_on(vintage.reference_date)}
@@ -292,10 +294,11 @@ def _check_against_store(vintage: Vintage, regions: RegionIndex, con: duckdb.Duc
     if same:
         batches = [s[0] for s in same if s[0] != "mitgeliefert"]
         if batches:
-            hint = f"als Batch {', '.join(batches)} geladen. Zum Ersetzen zuerst diesen Batch rückgängig machen."
+            hint = Msg(N_("als Batch {batches} geladen. Zum Ersetzen zuerst diesen Batch rückgängig machen."),
+                       batches=", ".join(batches))
         else:
-            hint = "als mitgelieferter Stand vorhanden."
-        vintage.errors.append(problem("population-already-loaded", date=f"{vintage.reference_date:%d.%m.%Y}",
+            hint = Msg(N_("als mitgelieferter Stand vorhanden."))
+        vintage.errors.append(problem("population-already-loaded", date=vintage.reference_date,
                                       basis=vintage.basis, where=hint))
         return
     current = {a: (t, d) for a, t, d in con.execute(
@@ -308,10 +311,11 @@ def _check_against_store(vintage: Vintage, regions: RegionIndex, con: duckdb.Duc
         if row.level == "kreis" and before and abs(row.total - before) / before > DEVIATION_WARN:
             low, high = sorted((when, vintage.reference_date))
             changed = [c for c in regions.changes_of(row.ags) if low < c.change_date <= high]
-            why = "".join(f"; Gebietsänderung am {c.change_date:%d.%m.%Y}" for c in changed)
-            far.append(f"{_label(row, regions)} ({_n(before)} → {_n(row.total)}{why})")
+            why = Joined(tuple(Msg(N_("; Gebietsänderung am {date}"), date=c.change_date) for c in changed), "")
+            far.append(Msg(N_("{region} ({before} → {after}{why})"), region=_label(row, regions), before=Num(before),
+                           after=Num(row.total), why=why))
     if far:
-        vintage.warnings.append(problem("population-deviation", count=len(far), share=f"{DEVIATION_WARN * 100:.0f}",
+        vintage.warnings.append(problem("population-deviation", count=len(far), share=Num(DEVIATION_WARN * 100),
                                         kreise=_list(far)))
 
 
@@ -356,8 +360,8 @@ def _read_any(path: Path) -> Vintage:
         return _read_destatis(path, data)
     text = decode_text(data)
     if "\x00" in text[:4096] or not text.strip():
-        raise FormatError("population-no-table", file=path.name, recognised="Die Datei ist leer oder keine Tabelle.",
-                          formats=FORMATS_DE)
+        raise FormatError("population-no-table", file=path.name,
+                          recognised=Msg(N_("Die Datei ist leer oder keine Tabelle.")), formats=FORMATS)
     return _read_text(path, text)
 
 
@@ -388,9 +392,10 @@ def _csv_from_zip(data: bytes, name: str) -> tuple[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = [i for i in zf.infolist() if not i.is_dir() and i.filename.lower().endswith((".csv", ".txt"))]
         if len(members) != 1:
-            found = ", ".join(i.filename for i in zf.infolist()) or "nichts"
-            raise FormatError("population-no-table", file=name, recognised=f"Ein ZIP-Archiv mit {found}.",
-                              formats=FORMATS_DE + " (als ZIP: genau eine CSV-Datei darin)")
+            found = ", ".join(i.filename for i in zf.infolist()) or Msg(N_("nichts"))
+            raise FormatError("population-no-table", file=name,
+                              recognised=Msg(N_("Ein ZIP-Archiv mit {found}."), found=found),
+                              formats=Msg(N_("{formats} (als ZIP: genau eine CSV-Datei darin)"), formats=FORMATS))
         return members[0].filename, zf.read(members[0])
 
 
@@ -403,9 +408,10 @@ def _read_text(path: Path, text: str, inner: str | None = None) -> Vintage:
         return _read_own_csv(path, text)
     if first.lower().startswith(("genesis-tabelle", "regionalstatistik")) or _looks_like_table(text):
         return _read_genesis_table(path, text, inner)
-    shown = ", ".join(h for h in head if h)[:200] or "keine"
+    shown = ", ".join(h for h in head if h)[:200] or Msg(N_("keine"))
     raise FormatError("population-no-table", file=path.name,
-                      recognised=f"Erkannt: eine Textdatei mit der Kopfzeile „{shown}“.", formats=FORMATS_DE)
+                      recognised=Msg(N_("Erkannt: eine Textdatei mit der Kopfzeile „{header}“."), header=shown),
+                      formats=FORMATS)
 
 
 def _looks_like_table(text: str) -> bool:
@@ -427,18 +433,18 @@ def _read_destatis(path: Path, data: bytes) -> Vintage:
         texts = " ".join(as_text(c) for r in rows for c in r if isinstance(c, str))
         reference = _reference_date(texts) or _reference_date(all_text) or _date_in_name(path.name)
         basis = _basis(" ".join(str(c) for r in rows[:layout.header_end] for c in r))
-        recognised = "die Destatis-Tabelle „Kreisfreie Städte und Landkreise“"
+        recognised = Msg(N_("die Destatis-Tabelle „Kreisfreie Städte und Landkreise“"))
         frame, errors = _parse_rows(rows, layout, sheet.name)
         vintage = Vintage(reference, basis, _source(rows, path), sheet.name, frame, recognised=recognised,
                           has_sex=layout.female is not None and layout.male is not None)
         vintage.errors.extend(errors)
         if reference is None:
             vintage.errors.append(problem("population-no-date", recognised=recognised,
-                                          hint="„Gebietsstand: 31.12.2023“ oder „Stichtag: 31.12.2023“"))
+                                          hint=Msg(N_("„Gebietsstand: 31.12.2023“ oder „Stichtag: 31.12.2023“"))))
         return vintage
     raise FormatError("population-no-table", file=path.name,
-                      recognised="Erkannt: eine Arbeitsmappe ohne Schlüsselnummer- und Bevölkerungsspalten.",
-                      formats=FORMATS_DE)
+                      recognised=Msg(N_("Erkannt: eine Arbeitsmappe ohne Schlüsselnummer- und Bevölkerungsspalten.")),
+                      formats=FORMATS)
 
 
 @dataclass(frozen=True)
@@ -548,7 +554,8 @@ def _read_genesis_table(path: Path, text: str, inner: str | None) -> Vintage:
     first_data = next((i for i, (_, r) in enumerate(records) if _table_key(r) is not None and len(r) >= 2), None)
     title = [" ".join(c for c in r if c.strip()) for _, r in records[:first_data or 0]]
     code = next((m.group(1) for t in title for m in [_GENESIS_CODE.search(t)] if m), None)
-    recognised = f"eine GENESIS-Tabelle {code} (CSV)" if code else "eine GENESIS- oder Regionalstatistik-Tabelle (CSV)"
+    recognised = (Msg(N_("eine GENESIS-Tabelle {code} (CSV)"), code=code) if code
+                  else Msg(N_("eine GENESIS- oder Regionalstatistik-Tabelle (CSV)")))
     if first_data is None:
         raise FormatError("population-no-regions", recognised=recognised)
     header_rows = [r for _, r in records[:first_data]]
@@ -556,7 +563,7 @@ def _read_genesis_table(path: Path, text: str, inner: str | None) -> Vintage:
     columns = _table_columns(header_rows, width)
     dates = sorted({d for d, _ in columns.values() if d is not None})
     if len(dates) > 1:
-        raise FormatError("population-mixed-vintage", values=", ".join(f"{d:%d.%m.%Y}" for d in dates))
+        raise FormatError("population-mixed-vintage", values=dates)
     reference = dates[0] if dates else _reference_date(" ".join(title)) or _date_in_name(path.name)
     parts = {part: j for j, (_, part) in columns.items()}
     if "total" not in parts:
@@ -566,12 +573,13 @@ def _read_genesis_table(path: Path, text: str, inner: str | None) -> Vintage:
                       recognised=recognised, has_sex="female" in parts and "male" in parts)
     if "total" not in parts:
         vintage.errors.append(problem("population-no-table", file=path.name,
-                                      recognised=f"Erkannt: {recognised}, aber keine Spalte „Insgesamt“.",
-                                      formats=FORMATS_DE))
+                                      recognised=Msg(N_("Erkannt: {recognised}, aber keine Spalte „Insgesamt“."),
+                                                     recognised=recognised),
+                                      formats=FORMATS))
         return vintage
     if reference is None:
         vintage.errors.append(problem("population-no-date", recognised=recognised,
-                                      hint="ein Datum wie „31.12.2021“ in den Kopfzeilen über den Zahlen"))
+                                      hint=Msg(N_("ein Datum wie „31.12.2021“ in den Kopfzeilen über den Zahlen"))))
     out = []
     headers = {j: " ".join(c.strip() for c in (r[j] if j < len(r) else "" for r in header_rows) if c.strip())
                for j in columns}
@@ -664,13 +672,15 @@ def _read_genesis_flat(path: Path, text: str, inner: str | None) -> Vintage:
     frame["_line"] = [line for line, r in records[1:] if any(c.strip() for c in r)]
     statistic = frame["statistics_code"].iloc[0] if len(frame) and "statistics_code" in frame else ""
     english = "statistics_code" in [h.lower() for h in raw_header]
-    recognised = f"ein GENESIS-Flatfile {statistic} ({'neues Format' if english else 'älteres Format'})".strip()
+    recognised = Msg(N_("ein GENESIS-Flatfile {statistic} (neues Format)") if english else
+                     N_("ein GENESIS-Flatfile {statistic} (älteres Format)"), statistic=statistic)
     if "value" not in frame.columns:
         values = [h for h in raw_header if "__" in h and not h.endswith("__q")]
         if len(values) != 1:
             raise FormatError("population-no-table", file=path.name,
-                              recognised=f"Erkannt: {recognised} mit den Wertspalten {', '.join(values) or 'keine'}.",
-                              formats="eine Wertspalte Bevölkerungsstand (BEVSTD)")
+                              recognised=Msg(N_("Erkannt: {recognised} mit den Wertspalten {values}."),
+                                             recognised=recognised, values=", ".join(values) or Msg(N_("keine"))),
+                              formats=Msg(N_("eine Wertspalte Bevölkerungsstand (BEVSTD)")))
         frame["value"] = frame[_flat_name(values[0])]
         frame["value_variable_code"] = values[0].split("__")[0]
     elif "value_variable_code" in frame.columns and frame["value_variable_code"].nunique() > 1:
@@ -686,18 +696,20 @@ def _read_genesis_flat(path: Path, text: str, inner: str | None) -> Vintage:
         else:
             other.append(d)
     if region_dim is None:
-        labels = ", ".join(sorted({frame[f"{d}_variable_label"].iloc[0] for d in dims if len(frame)})) or "keine"
-        raise FormatError("population-no-regions", recognised=f"{recognised} mit den Merkmalen {labels}")
+        labels = ", ".join(sorted({frame[f"{d}_variable_label"].iloc[0] for d in dims if len(frame)})) or \
+            Msg(N_("keine"))
+        raise FormatError("population-no-regions", recognised=Msg(N_("{recognised} mit den Merkmalen {labels}"),
+                                                                  recognised=recognised, labels=labels))
     times = sorted(frame["time"].unique()) if "time" in frame else []
     dates = sorted({d for t in times for m in [_ANY_DATE.search(t)] if m for d in [_to_date(m)] if d})
     if len(dates) > 1:
-        raise FormatError("population-mixed-vintage", values=", ".join(f"{d:%d.%m.%Y}" for d in dates))
+        raise FormatError("population-mixed-vintage", values=dates)
     vintage = Vintage(dates[0] if dates else None, None,
                       "; ".join(p for p in (f"GENESIS {statistic}", f"Datei {inner or path.name}") if p.strip()),
                       None, pd.DataFrame(columns=_ROW_COLUMNS), recognised=recognised, has_sex=sex_dim is not None)
     if not dates:
         vintage.errors.append(problem("population-no-date", recognised=recognised,
-                                      hint="ein Stichtag wie „31.12.2019“ in der Spalte Zeit/time"))
+                                      hint=Msg(N_("ein Stichtag wie „31.12.2019“ in der Spalte Zeit/time"))))
         return vintage
     for d in other:  # age groups and the like: their "Insgesamt" rows (empty code), else the sum over them
         code = frame[f"{d}_variable_attribute_code"]
@@ -766,10 +778,10 @@ def _read_own_csv(path: Path, text: str) -> Vintage:
     missing = [c for c in _CSV_COLUMNS if c not in header]
     if missing:
         raise FormatError("population-no-table", file=path.name,
-                          recognised=f"Erkannt: eine CSV mit den Spalten {', '.join(header)}; es fehlen "
-                                     f"{', '.join(missing)}.", formats=FORMATS_DE)
+                          recognised=Msg(N_("Erkannt: eine CSV mit den Spalten {columns}; es fehlen {missing}."),
+                                         columns=", ".join(header), missing=", ".join(missing)), formats=FORMATS)
     vintage = _empty(path)
-    vintage.recognised = "eine CSV im Format der mitgelieferten Bevölkerungstabelle"
+    vintage.recognised = Msg(N_("eine CSV im Format der mitgelieferten Bevölkerungstabelle"))
     out = []
     dates, bases, sources = set(), set(), set()
     for line, cells in records[1:]:
@@ -801,8 +813,8 @@ def _read_own_csv(path: Path, text: str) -> Vintage:
     reference = _parse_date(text_date)
     if reference is None:
         vintage.errors.append(problem("population-no-date", recognised=vintage.recognised,
-                                      hint=f"ein Datum in der Spalte reference_date statt „{text_date}“, z. B. "
-                                           "2023-12-31 oder 31.12.2023"))
+                                      hint=Msg(N_("ein Datum in der Spalte reference_date statt „{written}“, z. B. "
+                                                  "2023-12-31 oder 31.12.2023"), written=text_date)))
     vintage.reference_date = reference
     vintage.basis = normalise_basis(next(iter(bases))) or (next(iter(bases)) or None)
     vintage.source = "; ".join(sorted(sources)) or f"Datei {path.name}"
@@ -822,8 +834,9 @@ def _settle_basis(vintage: Vintage, given: str | None) -> None:
     elif not stated and given:
         vintage.basis = given
     elif not stated:
-        when = f", Stichtag {vintage.reference_date:%d.%m.%Y}" if vintage.reference_date else ""
-        vintage.errors.append(problem("population-no-basis", recognised=vintage.recognised + when))
+        recognised = (Msg(N_("{recognised}, Stichtag {date}"), recognised=vintage.recognised,
+                          date=vintage.reference_date) if vintage.reference_date else vintage.recognised)
+        vintage.errors.append(problem("population-no-basis", recognised=recognised))
 
 
 def _reference_date(text: str) -> date | None:
@@ -907,7 +920,8 @@ def _complete(vintage: Vintage) -> None:
         for land, s in sums.iterrows():
             if land in given.index:
                 if int(given.loc[land, "total"]) != int(s["total"]):
-                    mismatch.append(f"{land}: {_n(given.loc[land, 'total'])} statt Summe {_n(s['total'])}")
+                    mismatch.append(Msg(N_("{land}: {given} statt Summe {sum}"), land=land,
+                                        given=Num(given.loc[land, "total"]), sum=Num(s["total"])))
             else:
                 added.append((land, "land", "", s["total"], s["female"], s["male"]))
     if mismatch:
@@ -945,16 +959,18 @@ def _result(vintage: Vintage, status: str, batch_id: int | None, path: Path) -> 
     counts = rows["level"].value_counts() if len(rows) else pd.Series(dtype=int)
     germany = rows.loc[rows["level"] == "bund", "total"]
     germany_total = int(germany.iloc[0]) if len(germany) else None
-    when = f"{vintage.reference_date:%d.%m.%Y}" if vintage.reference_date else "?"
     if status == LOADED:
-        message = (f"Bevölkerungsstand {when} (Basis {vintage.basis}) als Batch {batch_id} geladen: "
-                   f"{int(counts.get('kreis', 0))} Kreise, {int(counts.get('land', 0))} Länder, "
-                   f"Deutschland {_n(germany_total)} Einwohner:innen"
-                   + ("" if vintage.has_sex else " (nur insgesamt, ohne Frauen und Männer)") + ".")
-        if vintage.skipped:
-            message += f" Ohne Zahl übersprungen: {len(vintage.skipped)} Zeilen (z. B. {vintage.skipped[0]})."
+        skipped = (Msg(N_(" Ohne Zahl übersprungen: {n} Zeilen (z. B. {first})."), n=Num(len(vintage.skipped)),
+                       first=vintage.skipped[0]) if vintage.skipped else "")
+        message = Msg(N_("Bevölkerungsstand {date} (Basis {basis}) als Batch {batch} geladen: {kreise} Kreise, "
+                         "{laender} Länder, Deutschland {germany} Einwohner:innen{sexes}.{skipped}"),
+                      date=vintage.reference_date or "?", basis=vintage.basis, batch=batch_id,
+                      kreise=Num(int(counts.get("kreis", 0))), laender=Num(int(counts.get("land", 0))),
+                      germany=Num(germany_total) if germany_total is not None else "?",
+                      sexes="" if vintage.has_sex else Msg(N_(" (nur insgesamt, ohne Frauen und Männer)")),
+                      skipped=skipped)
     else:
-        message = f"„{path.name}“ wurde nicht geladen: {len(vintage.errors)} Fehler."
+        message = rejected_message(path.name, len(vintage.errors))
     return {
         "status": status,
         "message": message,
@@ -978,10 +994,8 @@ def _label(row, regions: RegionIndex) -> str:
     return f"{row.ags} {region.name if region else row.name}".strip()
 
 
-def _n(value) -> str:
-    return "?" if value is None or pd.isna(value) else f"{int(value):,}".replace(",", ".")
-
-
-def _list(items: list[str], limit: int = 10) -> str:
-    shown = ", ".join(str(i) for i in items[:limit])
-    return shown + (f" und {len(items) - limit} weitere" if len(items) > limit else "")
+def _list(items: list, limit: int = 10) -> list | Msg:
+    """At most ``limit`` items (joined by ``say``), and how many more: "a, b, … und 3 weitere"."""
+    if len(items) <= limit:
+        return list(items)
+    return Msg(N_("{items} und {n} weitere"), items=list(items[:limit]), n=Num(len(items) - limit))

@@ -35,7 +35,7 @@ from monitor.datasets import DATASETS, Dataset
 from monitor.datasets import get as get_dataset
 from monitor.regions import normalise_name
 
-from .problems import Problem, UnreadableFile, problem, unreadable
+from .problems import N_, Both, Msg, Num, Problem, UnreadableFile, problem, unreadable
 from .safety import read_checked
 
 HEADER_SCAN_ROWS = 30
@@ -265,10 +265,10 @@ def _build_table(rows: list[list], sheet: str | None, match: _HeaderMatch,
     for col in ds.required:
         if col.field not in headers:
             aliases = ", ".join(f"„{a}“" for a in col.aliases[:3])
-            missing = problem("missing-column", sheet=sheet, header=col.header,
-                              aliases=f" (oder {aliases})" if aliases else "")
-            missing.column = col.header  # not written in the file: the canonical header, kept out of the prefix
-            problems.append(missing)
+            # the column is not in the file: its canonical header, kept out of the location
+            problems.append(problem("missing-column", sheet=sheet, column=col.header, column_in_file=False,
+                                    header=col.header,
+                                    aliases=Msg(N_(" (oder {aliases})"), aliases=aliases) if aliases else ""))
 
     matched_idx = sorted(columns)
     grid = _grid(body, width, set(), 0)
@@ -333,7 +333,8 @@ def _tables_from_grid(rows: list[list], sheet: str | None, forced: Dataset | Non
         return None, []
     if not _recognised(match, forced):
         missing = [col.header for col in match.dataset.required if col.field not in match.fields]
-        return None, [problem("unknown-dataset", row=match.row + 1, sheet=sheet, dataset=match.dataset.label_de,
+        return None, [problem("unknown-dataset", row=match.row + 1, sheet=sheet,
+                              dataset=Both(match.dataset.label_de, match.dataset.label_en),
                               missing=", ".join(f"„{m}“" for m in missing))]
     return _build_table(rows, sheet, match, formulas), []
 
@@ -410,17 +411,17 @@ def csv_records(text: str, delimiter: str, name: str, limit: int | None = None):
         yield last_start, row
     # at the end of the text inside a quoted cell, csv swallows the rest of the file into that cell silently
     if limit is None and text.count('"') % 2 and any("\n" in cell for cell in last):
-        raise unreadable("csv-unbalanced-quote", file=name, row=last_start)
+        raise unreadable("csv-unbalanced-quote", file=name, line=last_start)
 
 
 def _csv_failure(text: str, name: str, line: int, exc: csv.Error) -> UnreadableFile:
     first = text.split("\n", line)[line - 1] if line >= 1 else ""
     if "field larger than field limit" in str(exc):
         if first.count('"') % 2:
-            return unreadable("csv-unbalanced-quote", file=name, row=line)
-        return unreadable("csv-field-too-large", file=name, row=line, limit=CSV_FIELD_LIMIT // 1024)
+            return unreadable("csv-unbalanced-quote", file=name, line=line)
+        return unreadable("csv-field-too-large", file=name, line=line, limit=CSV_FIELD_LIMIT // 1024)
     _log.debug("CSV error in %s at line %s: %s", name, line, exc)
-    return unreadable("csv-broken-row", file=name, row=line)
+    return unreadable("csv-broken-row", file=name, line=line)
 
 
 def _no_header(name: str) -> UnreadableFile:
@@ -641,7 +642,7 @@ def _scan_for(data: bytes, name: str) -> _FormulaScan | None:
         return _FormulaScan(data, "xlsx")
     if "content.xml" in names:
         return _FormulaScan(data, "ods")
-    raise unreadable("not-a-spreadsheet", file=name, what="ein ZIP-Archiv (z. B. ein Word-Dokument)")
+    raise unreadable("not-a-spreadsheet", file=name, what=Msg(N_("ein ZIP-Archiv (z. B. ein Word-Dokument)")))
 
 
 def _open_workbook(data: bytes, name: str) -> pc.CalamineWorkbook:
@@ -683,9 +684,10 @@ def _read_workbook(path: Path, data: bytes, forced: Dataset | None) -> ReadResul
             tables.append(table)
         problems.extend(sheet_problems)
     notes = [problem("hidden-sheet-skipped", sheet=sheet,
-                     how="sehr ausgeblendet" if how == pc.SheetVisibleEnum.VeryHidden else "ausgeblendet",
-                     what=f"eine Tabelle „{table.dataset.label_de}“ mit {len(table.data)} Zeilen" if table
-                     else "eine Tabelle")
+                     how=Msg(N_("sehr ausgeblendet") if how == pc.SheetVisibleEnum.VeryHidden else N_("ausgeblendet")),
+                     what=Msg(N_("eine Tabelle „{dataset}“ mit {rows} Zeilen"),
+                              dataset=Both(table.dataset.label_de, table.dataset.label_en), rows=Num(len(table.data)))
+                     if table else Msg(N_("eine Tabelle")))
              for sheet, table, how in hidden]
     if not tables and not problems:
         if notes:
@@ -707,25 +709,30 @@ def _encrypted(name: str) -> UnreadableFile:
     return unreadable("encrypted-file", file=name)
 
 
-def read_file(path: Path, dataset: str | None = None) -> ReadResult:
-    """Read every recognisable table of a spreadsheet or CSV file.
+def read_file(path: Path | str, dataset: str | Dataset | None = None) -> ReadResult:
+    """Read every recognisable table of a spreadsheet or CSV file (after every check of ``etl.safety``).
 
-    ``dataset`` forces the dataset instead of recognising it from the headers. Raises ``UnreadableFile``
-    (with a stable ``code``) for a file that is empty, encrypted, damaged, not a spreadsheet or has no header
-    row at all — and for any other failure while reading, so that no traceback reaches a user.
+    ``dataset`` (an id of ``monitor.datasets`` or a ``Dataset`` such as the police-district variant) forces the
+    dataset instead of recognising it from the headers. Raises ``UnreadableFile`` (with a stable ``code``) for a
+    file that is refused, empty, encrypted, damaged, not a spreadsheet or has no header row at all — and for any
+    other failure while reading, so that no traceback reaches a user.
     """
     path = Path(path)
-    forced = get_dataset(dataset) if dataset else None
-    data = read_checked(path)
+    return read_data(read_checked(path), path.name, dataset)
+
+
+def read_data(data: bytes, name: str, dataset: str | Dataset | None = None) -> ReadResult:
+    """``read_file`` for the bytes of a file called ``name`` that has passed ``etl.safety`` already."""
+    forced = get_dataset(dataset) if isinstance(dataset, str) else dataset
     try:
-        return _read_bytes(path, data, forced)
+        return _read_bytes(Path(name), data, forced)
     except UnreadableFile:
         raise
     except RecursionError:
-        raise unreadable("damaged-file", file=path.name) from None
+        raise unreadable("damaged-file", file=name) from None
     except Exception as exc:  # a reader bug must not surface as a traceback; the log keeps it for operators
-        _log.debug("reading %s failed", path.name, exc_info=exc)
-        raise unreadable("read-failed", file=path.name) from None
+        _log.debug("reading %s failed", name, exc_info=exc)
+        raise unreadable("read-failed", file=name) from None
 
 
 def _read_bytes(path: Path, data: bytes, forced: Dataset | None) -> ReadResult:

@@ -36,13 +36,13 @@ from monitor.regions import Region, RegionChange, RegionIndex, normalise_name
 
 from . import safety
 from .population import insert_batch, read_destatis_kreise
-from .problems import Problem, problem
+from .problems import N_, Both, Msg, Num, Problem, problem, rejected_message, validity_text
 from .reader import UnreadableFile, csv_records, decode_text, unreadable, workbook_sheets
 from .values import as_text, is_missing, parse_decimal
 
 LOADED, UNCHANGED, REJECTED = "loaded", "unchanged", "rejected"
 KIND = "regions"
-KINDS_DE = {"merged": "eingegliedert", "split": "ausgegliedert (neuer Kreis)", "moved": "umgegliedert"}
+KINDS_DE = {"merged": N_("eingegliedert"), "split": N_("ausgegliedert (neuer Kreis)"), "moved": N_("umgegliedert")}
 
 # column → accepted headers (matched with normalise_name: case, umlauts, punctuation and spaces ignored)
 CHANGE_COLUMNS = {
@@ -69,11 +69,11 @@ class RegionPlan:
     """What a region file would change: new territorial changes and new versions of region rows."""
 
     file: str
-    recognised: str = ""
+    recognised: str = ""  # what the file was recognised as (a Msg: German, and said in any language)
     changes: list[RegionChange] = field(default_factory=list)
     versions: list[Region] = field(default_factory=list)
     known: int = 0  # rows of the file the monitor already has exactly so
-    lines: list[str] = field(default_factory=list)  # German: one line per change
+    lines: list[str] = field(default_factory=list)  # one line per change (Msg: German, and in any language)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -96,12 +96,12 @@ def plan_regions(path: Path | str, regions: RegionIndex) -> RegionPlan:
     for sheet, records in tables:
         header_at, kind, index = _header(records)
         if kind == "changes":
-            plan.recognised = "eine Tabelle der Gebietsänderungen"
+            plan.recognised = Msg(N_("eine Tabelle der Gebietsänderungen"))
             written = {c: as_text(records[header_at][1][j]) for c, j in index.items()}
             _plan_changes(plan, records[header_at + 1:], index, written, sheet, regions)
             return plan
         if kind == "list":
-            plan.recognised = "eine Regionenliste im Format von regions.csv"
+            plan.recognised = Msg(N_("eine Regionenliste im Format von regions.csv"))
             _plan_list(plan, records[header_at + 1:], index, sheet, regions)
             return plan
     if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
@@ -111,7 +111,7 @@ def plan_regions(path: Path | str, regions: RegionIndex) -> RegionPlan:
             plan.errors.append(exc.as_problem())
             return plan
         if kreise:
-            plan.recognised = "die Destatis-Liste „Kreisfreie Städte und Landkreise“"
+            plan.recognised = Msg(N_("die Destatis-Liste „Kreisfreie Städte und Landkreise“"))
             _plan_destatis(plan, when, kreise, regions)
             return plan
     plan.errors.append(problem("region-file-unknown", file=path.name))
@@ -122,8 +122,8 @@ def load_regions(path: Path | str, *, user: str, db_path: Path | str | None = No
     """Check a region file and (unless ``dry_run``) load what it changes as one batch of kind ``regions``.
 
     Returns a dict with ``status`` (``loaded``, ``unchanged`` or ``rejected``; ``checked`` for a dry run
-    without errors), ``message`` (German), ``batch_id``, ``lines`` (what changes), ``changes``, ``regions``
-    (new region versions), ``known``, ``errors`` and ``warnings``.
+    without errors), ``message`` (a ``Msg``: German, and in any language), ``batch_id``, ``lines`` (what changes),
+    ``changes``, ``regions`` (new region versions), ``known``, ``errors`` and ``warnings``.
     """
     path = Path(path)
     if dry_run:
@@ -140,8 +140,8 @@ def load_regions(path: Path | str, *, user: str, db_path: Path | str | None = No
     return _result(plan, LOADED, batch_id)
 
 
-def check_undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
-    """Why undoing regions batch ``batch_id`` would leave an inconsistent state (German), or None.
+def check_undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> Msg | None:
+    """Why undoing regions batch ``batch_id`` would leave an inconsistent state, or None.
 
     Regions batches are undone newest first; and no data in force may name a Kreis the undo takes away, or
     report for a quarter in which the Kreis would no longer exist. Call after ``store.rebuild_regions`` inside
@@ -151,8 +151,8 @@ def check_undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
         "SELECT max(batch_id) FROM batches WHERE kind = ? AND status = 'active' AND batch_id > ?",
         [KIND, batch_id]).fetchall()[0][0]
     if later is not None:
-        return (f"Batch {batch_id} kann nicht rückgängig gemacht werden: Batch {later} hat die Regionenliste danach "
-                f"geändert. Bitte zuerst Batch {later} rückgängig machen.")
+        return Msg(N_("Batch {batch} kann nicht rückgängig gemacht werden: Batch {later} hat die Regionenliste "
+                      "danach geändert. Bitte zuerst Batch {later} rückgängig machen."), batch=batch_id, later=later)
     from monitor.datasets import DATASETS
     from monitor.periods import Quarter
 
@@ -163,9 +163,10 @@ def check_undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
                        if (r := after.get(ags)) is None or not r.overlaps(Quarter.parse(quarter).start,
                                                                             Quarter.parse(quarter).end)})
         if gone:
-            return (f"Batch {batch_id} kann nicht rückgängig gemacht werden: geladene Daten ({ds.label_de}) nennen "
-                    f"Kreise, die es danach im Berichtsquartal nicht gäbe ({', '.join(gone[:5])}). Bitte zuerst "
-                    "diese Daten rückgängig machen.")
+            return Msg(N_("Batch {batch} kann nicht rückgängig gemacht werden: geladene Daten ({dataset}) nennen "
+                          "Kreise, die es danach im Berichtsquartal nicht gäbe ({kreise}). Bitte zuerst diese Daten "
+                          "rückgängig machen."), batch=batch_id, dataset=Both(ds.label_de, ds.label_en),
+                       kreise=", ".join(gone[:5]))
     return None
 
 
@@ -313,17 +314,19 @@ def _plan_changes(plan: RegionPlan, rows: list[tuple[int, list]], index: dict[st
             old = Region(from_ags, "kreis", name, _short(name), _region_type(name), from_ags[:2], None,
                          when - timedelta(days=1) if whole else None)
             plan.versions.append(old)
-            plan.lines.append(f"Neuer früherer Kreis {from_ags} {name}" + (f", gültig bis {old.valid_to:%d.%m.%Y}"
-                                                                           if old.valid_to else ""))
+            plan.lines.append(Msg(N_("Neuer früherer Kreis {ags} {name}, gültig bis {end}"), ags=from_ags, name=name,
+                                  end=old.valid_to) if old.valid_to else
+                              Msg(N_("Neuer früherer Kreis {ags} {name}"), ags=from_ags, name=name))
             state[from_ags] = old
         elif not old.valid_on(when - timedelta(days=1)):
-            plan.errors.append(problem("region-change-conflict", row=line, sheet=sheet, date=f"{when:%d.%m.%Y}",
+            plan.errors.append(problem("region-change-conflict", row=line, sheet=sheet, date=when,
                                        ags=from_ags, name=old.name, validity=_validity(old)))
             continue
         elif whole and old.valid_to != when - timedelta(days=1):
             ended = replace(old, valid_to=when - timedelta(days=1))
             plan.versions.append(ended)
-            plan.lines.append(f"{old.ags} {old.name}: gültig bis {ended.valid_to:%d.%m.%Y}")
+            plan.lines.append(Msg(N_("{ags} {name}: gültig bis {end}"), ags=old.ags, name=old.name,
+                                  end=ended.valid_to))
             state[from_ags] = ended
         if new is None:
             name = _clean_name(_text(row, index, "to_name"))
@@ -333,13 +336,13 @@ def _plan_changes(plan: RegionPlan, rows: list[tuple[int, list]], index: dict[st
                 continue
             new = Region(to_ags, "kreis", name, _short(name), _region_type(name), to_ags[:2], when, None)
             plan.versions.append(new)
-            plan.lines.append(f"Neuer Kreis {to_ags} {name}, gültig ab {when:%d.%m.%Y}")
+            plan.lines.append(Msg(N_("Neuer Kreis {ags} {name}, gültig ab {start}"), ags=to_ags, name=name, start=when))
             state[to_ags] = new
             created = True
         else:
             created = False
             if not new.valid_on(when):
-                plan.errors.append(problem("region-change-conflict", row=line, sheet=sheet, date=f"{when:%d.%m.%Y}",
+                plan.errors.append(problem("region-change-conflict", row=line, sheet=sheet, date=when,
                                            ags=to_ags, name=new.name, validity=_validity(new)))
                 continue
         if len(plan.errors) > errors_before:
@@ -347,23 +350,27 @@ def _plan_changes(plan: RegionPlan, rows: list[tuple[int, list]], index: dict[st
         kind = _text(row, index, "kind") or ("merged" if whole else "split" if created else "moved")
         if kind not in KINDS_DE:
             kind = "merged" if whole else "split" if created else "moved"
-        what = f"Gemeinde {municipality} aus {old.ags} {old.name}" if municipality else f"{old.ags} {old.name}"
-        description = _text(row, index, "description_de") or f"{what} → {to_ags} {new.name} ({KINDS_DE[kind]})"
+        what = (Msg(N_("Gemeinde {municipality} aus {ags} {name}"), municipality=municipality, ags=old.ags,
+                    name=old.name) if municipality else f"{old.ags} {old.name}")
+        change = Msg(N_("{what} → {ags} {name} ({kind})"), what=what, ags=to_ags, name=new.name,
+                     kind=Msg(KINDS_DE[kind]))
+        # the description is data (German, stored with the change); the line is said in the reader's language
+        description = _text(row, index, "description_de") or str(change)
         plan.changes.append(RegionChange(when, kind, from_ags, to_ags, municipality,
                                          share if share is not None else (1.0 if whole else None),
                                          description, source or f"Datei {plan.file}"))
-        plan.lines.append(f"Gebietsänderung {when:%d.%m.%Y}: {what} → {to_ags} {new.name} ({KINDS_DE[kind]})")
+        plan.lines.append(Msg(N_("Gebietsänderung {date}: {change}"), date=when, change=change))
         known.add((when, from_ags, to_ags, municipality))
 
 
-def _name_column(headers: dict[str, str], column: str) -> str:
-    return f"„{headers[column]}“" if column in headers else f"„{column}“ (fehlt in der Datei)"
+def _name_column(headers: dict[str, str], column: str) -> str | Msg:
+    return f"„{headers[column]}“" if column in headers else Msg(N_("„{column}“ (fehlt in der Datei)"), column=column)
 
 
-def _validity(region: Region) -> str:
-    parts = [f"ab {region.valid_from:%d.%m.%Y}" if region.valid_from else "",
-             f"bis {region.valid_to:%d.%m.%Y}" if region.valid_to else ""]
-    return "gültig " + " ".join(p for p in parts if p) if any(parts) else "ohne Gültigkeitsgrenzen"
+def _validity(region: Region) -> Msg:
+    if not (region.valid_from or region.valid_to):
+        return Msg(N_("ohne Gültigkeitsgrenzen"))
+    return Msg(N_("gültig {validity}"), validity=validity_text(region.valid_from, region.valid_to))
 
 
 # --- region lists --------------------------------------------------------------------------------------------
@@ -404,7 +411,8 @@ def _plan_list(plan: RegionPlan, rows: list[tuple[int, list]], index: dict[str, 
             plan.known += 1
         else:
             plan.versions.append(region)
-            plan.lines.append(("Geändert: " if current else "Neu: ") + f"{ags} {name} ({_validity(region)})")
+            plan.lines.append(Msg(N_("Geändert: {ags} {name} ({validity})") if current else
+                                  N_("Neu: {ags} {name} ({validity})"), ags=ags, name=name, validity=_validity(region)))
 
 
 def _plan_destatis(plan: RegionPlan, when: date | None, kreise: list[tuple[str, str]], regions: RegionIndex) -> None:
@@ -414,7 +422,7 @@ def _plan_destatis(plan: RegionPlan, when: date | None, kreise: list[tuple[str, 
         return
     listed = dict(kreise)
     ours = {r.ags: r for r in regions.kreise() if r.valid_on(when)}
-    day = f"{when:%d.%m.%Y}"
+    day = when
     for ags, name in sorted(listed.items()):
         region = regions.get(ags)
         if region is None:
@@ -427,7 +435,8 @@ def _plan_destatis(plan: RegionPlan, when: date | None, kreise: list[tuple[str, 
     for ags in sorted(set(ours) - set(listed)):
         plan.errors.append(problem("region-list-missing", ags=ags, name=ours[ags].name, date=day))
     if not plan.errors:
-        plan.lines.append(f"Die Regionenliste stimmt mit der Liste vom {day} überein ({len(listed)} Kreise).")
+        plan.lines.append(Msg(N_("Die Regionenliste stimmt mit der Liste vom {date} überein ({n} Kreise)."), date=day,
+                              n=Num(len(listed))))
 
 
 # --- writing -------------------------------------------------------------------------------------------------
@@ -465,17 +474,19 @@ def _insert(con: duckdb.DuckDBPyConnection, plan: RegionPlan, path: Path, user: 
 
 
 def _result(plan: RegionPlan, status: str, batch_id: int | None) -> dict:
-    what = plan.recognised or "keine Regionendatei"
+    what = plan.recognised or Msg(N_("keine Regionendatei"))
+    counts = {"file": plan.file, "what": what, "changes": Num(len(plan.changes)), "regions": Num(len(plan.versions)),
+              "known": Num(plan.known)}
     if status == LOADED:
-        message = (f"„{plan.file}“ ({what}) als Batch {batch_id} geladen: {len(plan.changes)} Gebietsänderungen, "
-                   f"{len(plan.versions)} Regionen neu oder geändert.")
+        message = Msg(N_("„{file}“ ({what}) als Batch {batch} geladen: {changes} Gebietsänderungen, {regions} Regionen "
+                         "neu oder geändert."), batch=batch_id, **counts)
     elif status == UNCHANGED:
-        message = f"„{plan.file}“ ({what}): nichts zu ändern, alles bereits bekannt ({plan.known} Zeilen)."
+        message = Msg(N_("„{file}“ ({what}): nichts zu ändern, alles bereits bekannt ({known} Zeilen)."), **counts)
     elif status == "checked":
-        message = (f"„{plan.file}“ ({what}) geprüft, nichts geladen: {len(plan.changes)} Gebietsänderungen und "
-                   f"{len(plan.versions)} Regionen würden neu oder geändert, {plan.known} Zeilen sind bereits bekannt.")
+        message = Msg(N_("„{file}“ ({what}) geprüft, nichts geladen: {changes} Gebietsänderungen und {regions} "
+                         "Regionen würden neu oder geändert, {known} Zeilen sind bereits bekannt."), **counts)
     else:
-        message = f"„{plan.file}“ wurde nicht geladen: {len(plan.errors)} Fehler."
+        message = rejected_message(plan.file, len(plan.errors))
     return {
         "status": status, "message": message, "file": plan.file, "format": plan.recognised, "batch_id": batch_id,
         "lines": plan.lines, "changes": len(plan.changes), "regions": len(plan.versions), "known": plan.known,

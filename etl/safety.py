@@ -32,7 +32,7 @@ import pandas as pd
 
 from monitor.exports import neutralise
 
-from .problems import UnreadableFile, message_de
+from .problems import N_, Msg, Num, UnreadableFile
 
 MB = 1024 * 1024
 MAX_FILE_MB = float(os.environ.get("IK_MONITOR_MAX_UPLOAD_MB", "20"))
@@ -50,20 +50,20 @@ _OLE_WORKBOOK = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 
 # magic bytes of files people upload by mistake → what to call them in the message
 _MAGIC = (
-    (b"%PDF", "ein PDF-Dokument"),
-    (b"\x89PNG", "ein Bild (PNG)"),
-    (b"\xff\xd8\xff", "ein Bild (JPEG)"),
-    (b"GIF8", "ein Bild (GIF)"),
-    (b"II*\x00", "ein Bild (TIFF)"),
-    (b"MM\x00*", "ein Bild (TIFF)"),
-    (b"MZ\x90\x00", "ein Programm (Windows)"),
-    (b"\x7fELF", "ein Programm"),
-    (b"\x1f\x8b", "ein gzip-Archiv"),
-    (b"7z\xbc\xaf\x27\x1c", "ein 7-Zip-Archiv"),
-    (b"Rar!", "ein RAR-Archiv"),
-    (b"BZh91AY&SY", "ein bzip2-Archiv"),
-    (b"{\\rtf", "ein RTF-Dokument"),
-    (b"SQLite format 3", "eine Datenbank (SQLite)"),
+    (b"%PDF", N_("ein PDF-Dokument")),
+    (b"\x89PNG", N_("ein Bild (PNG)")),
+    (b"\xff\xd8\xff", N_("ein Bild (JPEG)")),
+    (b"GIF8", N_("ein Bild (GIF)")),
+    (b"II*\x00", N_("ein Bild (TIFF)")),
+    (b"MM\x00*", N_("ein Bild (TIFF)")),
+    (b"MZ\x90\x00", N_("ein Programm (Windows)")),
+    (b"\x7fELF", N_("ein Programm")),
+    (b"\x1f\x8b", N_("ein gzip-Archiv")),
+    (b"7z\xbc\xaf\x27\x1c", N_("ein 7-Zip-Archiv")),
+    (b"Rar!", N_("ein RAR-Archiv")),
+    (b"BZh91AY&SY", N_("ein bzip2-Archiv")),
+    (b"{\\rtf", N_("ein RTF-Dokument")),
+    (b"SQLite format 3", N_("eine Datenbank (SQLite)")),
 )
 # what Python's zip reader raises for damaged or forged archives
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, NotImplementedError, RuntimeError,
@@ -71,14 +71,11 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.erro
 
 
 class UnsafeFile(UnreadableFile):
-    """A file refused before reading; ``code`` is stable for tests and the JSON report, the message German."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message, code)
+    """A file refused before reading; ``code`` is stable for tests and the JSON report (see ``UnreadableFile``)."""
 
 
 def _unsafe(code: str, **params) -> UnsafeFile:
-    return UnsafeFile(code, message_de(code, **params))
+    return UnsafeFile(code, **params)
 
 
 def safe_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -117,7 +114,7 @@ def check_bytes(data: bytes, name: str, *, max_bytes: int | None = None, max_unp
         raise too_large(name, len(data), limit)
     suffix = Path(name).suffix.lower()
     if suffix in MACRO_SUFFIXES:
-        raise _macro(name, "Dateien dieses Typs (Excel mit Makros)")
+        raise _macro(name, Msg(N_("Dateien dieses Typs (Excel mit Makros)")))
     if suffix == ".xlsb":
         raise _binary_workbook(name)
     if data.startswith(b"PK"):
@@ -141,12 +138,11 @@ def check_archive(data: bytes, name: str, *, max_unpacked: int | None = None, ma
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS:
-        raise _unsafe("damaged-archive", file=name, detail="kein gültiges ZIP-Archiv") from None
+        raise _unsafe("damaged-archive", file=name, detail=Msg(N_("kein gültiges ZIP-Archiv"))) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > max_parts:
-            raise _unsafe("too-many-parts", file=name, parts=f"{len(infos):,}".replace(",", "."),
-                          limit=f"{max_parts:,}".replace(",", "."))
+            raise _unsafe("too-many-parts", file=name, parts=Num(len(infos)), limit=Num(max_parts))
         names = [i.filename for i in infos]
         if office:
             _check_office_parts(names, name)
@@ -173,27 +169,27 @@ def check_archive(data: bytes, name: str, *, max_unpacked: int | None = None, ma
                 raise
             except _ZIP_ERRORS:
                 # a checksum or length that does not match what the archive declares: damaged or forged
-                raise _unsafe("damaged-archive", file=name,
-                              detail=f"Teil „{info.filename}“ lässt sich nicht fehlerfrei entpacken") from None
+                detail = Msg(N_("Teil „{part}“ lässt sich nicht fehlerfrei entpacken"), part=info.filename)
+                raise _unsafe("damaged-archive", file=name, detail=detail) from None
 
 
 def _check_office_parts(names: list[str], name: str) -> None:
     lowered = [n.lower() for n in names]
     if any(n.endswith("vbaproject.bin") or n.endswith("vbaprojectsignature.bin") for n in lowered):
-        raise _macro(name, "Die Datei enthält Makros (VBA-Projekt) und")
+        raise _macro(name, Msg(N_("Die Datei enthält Makros (VBA-Projekt) und")))
     if any(n.startswith(("basic/", "scripts/")) for n in lowered):
-        raise _macro(name, "Die Datei enthält Makros (LibreOffice Basic oder Skripte) und")
+        raise _macro(name, Msg(N_("Die Datei enthält Makros (LibreOffice Basic oder Skripte) und")))
     if "xl/workbook.bin" in lowered:
         raise _binary_workbook(name)
     office = any(n in ("xl/workbook.xml", "content.xml") for n in lowered)
     if not office:
         if "word/document.xml" in lowered:
-            what = " (ein Word-Dokument)"
+            what = N_("ein ZIP-Archiv (ein Word-Dokument)")
         elif "ppt/presentation.xml" in lowered:
-            what = " (eine PowerPoint-Präsentation)"
+            what = N_("ein ZIP-Archiv (eine PowerPoint-Präsentation)")
         else:
-            what = ""
-        raise _unsafe("not-a-spreadsheet", file=name, what=f"ein ZIP-Archiv{what}")
+            what = N_("ein ZIP-Archiv")
+        raise _not_a_spreadsheet(name, what)
 
 
 def _check_xml_head(chunk: bytes, name: str, part: str) -> None:
@@ -205,20 +201,21 @@ def _check_xml_head(chunk: bytes, name: str, part: str) -> None:
 
 def _check_ole(data: bytes, name: str) -> None:
     if any(marker in data for marker in _OLE_VBA):
-        raise _macro(name, "Die Datei (altes Excel-Format .xls) enthält Makros (VBA-Projekt) und")
+        raise _macro(name, Msg(N_("Die Datei (altes Excel-Format .xls) enthält Makros (VBA-Projekt) und")))
     if not any(marker in data for marker in _OLE_WORKBOOK) and "EncryptedPackage".encode("utf-16-le") not in data:
         if _OLE_WORD in data:
-            raise _not_a_spreadsheet(name, "ein Word-Dokument")
+            raise _not_a_spreadsheet(name, N_("ein Word-Dokument"))
         if _OLE_POWERPOINT in data:
-            raise _not_a_spreadsheet(name, "eine PowerPoint-Präsentation")
+            raise _not_a_spreadsheet(name, N_("eine PowerPoint-Präsentation"))
 
 
-def _mb(n: int) -> str:
-    return f"{n / MB:.1f}".replace(".", ",")
+def _mb(n: int) -> Num:
+    return Num(n / MB, 1)
 
 
 def _not_a_spreadsheet(name: str, what: str) -> UnsafeFile:
-    return _unsafe("not-a-spreadsheet", file=name, what=what)
+    """``what`` is a marked fragment ("ein PDF-Dokument")."""
+    return _unsafe("not-a-spreadsheet", file=name, what=Msg(what))
 
 
 def too_large(name: str, size: int, limit: int) -> UnsafeFile:
@@ -230,7 +227,7 @@ def _bomb(name: str, size: int, limit: int) -> UnsafeFile:
     return _unsafe("zip-bomb", file=name, size=_mb(size), limit=_mb(limit))
 
 
-def _macro(name: str, what: str) -> UnsafeFile:
+def _macro(name: str, what: Msg) -> UnsafeFile:
     return _unsafe("macro-file", file=name, what=what)
 
 

@@ -21,7 +21,7 @@ from monitor import config, store
 from monitor.regions import RegionIndex
 
 from .population import decode_text, insert_batch
-from .problems import Problem
+from .problems import N_, Msg, Num, Problem, problem, rejected_message
 from .values import as_text, is_missing, parse_count, parse_decimal
 
 LOADED, REJECTED = "loaded", "rejected"
@@ -44,7 +44,7 @@ def known_indicators() -> tuple[str, ...]:
 def load_targets(path: Path | str, *, user: str, db_path: Path | str | None = None) -> dict:
     """Read, check and load a Land's targets in one transaction; returns what happened as a dict.
 
-    The dict has ``status`` (``loaded`` or ``rejected``), ``message`` (German), ``batch_id``, ``targets``
+    The dict has ``status`` (``loaded`` or ``rejected``), ``message`` (a ``Msg``), ``batch_id``, ``targets``
     (number of rows), ``laender``, ``errors`` and ``warnings`` (lists of Problem).
     """
     path = Path(path)
@@ -52,8 +52,7 @@ def load_targets(path: Path | str, *, user: str, db_path: Path | str | None = No
     try:
         records, sheet = read_rows(path)
     except FormatError as exc:
-        problem = Problem("targets-format", "error", str(exc))
-        return _result(path, REJECTED, None, pd.DataFrame(columns=COLUMNS), [problem])
+        return _result(path, REJECTED, None, pd.DataFrame(columns=COLUMNS), [exc.problem])
     with store.connect(db_path, write=True) as con:
         regions = RegionIndex.from_db(con)
         frame, errors = check_targets(records, regions, con)
@@ -70,15 +69,13 @@ def check_targets(records: list[tuple[int, dict]], regions: RegionIndex,
     errors: list[Problem] = []
     rows: list[dict] = []
     if not records:
-        errors.append(Problem("targets-format", "error", "Die Datei enthält keine Zielwerte (keine Datenzeilen)."))
+        errors.append(problem("targets-empty"))
     seen: dict[str, int] = {}
     for line, rec in records:
         bad = _check_row(line, rec, indicators, regions, errors)
         target_id = rec["target_id"]
         if target_id in seen:
-            errors.append(_err(line, "target_id", target_id,
-                               f"Ziel-ID „{target_id}“ steht schon in Zeile {seen[target_id]}. "
-                               "Erwartet: jede ID einmal."))
+            errors.append(_err("targets-duplicate-id", line, "target_id", target_id, first=seen[target_id]))
         seen.setdefault(target_id, line)
         if bad is not None:
             rows.append(bad)
@@ -90,11 +87,9 @@ def check_targets(records: list[tuple[int, dict]], regions: RegionIndex,
         for line, rec in records:
             where = existing.get(rec["target_id"])
             if where is not None:
-                origin = "bei den mitgelieferten Zielwerten" if where == "mitgeliefert" else f"in Batch {where}"
-                errors.append(_err(
-                    line, "target_id", rec["target_id"],
-                    f"Ziel-ID „{rec['target_id']}“ gibt es bereits {origin}. Erwartet: eine neue ID; zum Ändern "
-                    "eines eigenen Zielwerts zuerst dessen Batch rückgängig machen."))
+                origin = (Msg(N_("bei den mitgelieferten Zielwerten")) if where == "mitgeliefert" else
+                          Msg(N_("in Batch {batch}"), batch=where))
+                errors.append(_err("targets-id-exists", line, "target_id", rec["target_id"], origin=origin))
     return frame, errors
 
 
@@ -104,22 +99,21 @@ def _check_row(line: int, rec: dict, indicators: tuple[str, ...], regions: Regio
     before = len(errors)
     for col in REQUIRED:
         if is_missing(rec.get(col)):
-            errors.append(_err(line, col, "", f"Pflichtangabe fehlt. Erwartet: {_EXPECTED[col]}"))
+            errors.append(_err("targets-missing-value", line, col, "", expected=Msg(_EXPECTED[col])))
     out = {c: (None if is_missing(rec.get(c)) else as_text(rec.get(c))) for c in COLUMNS}
     if out["target_id"] is not None and not _TARGET_ID.match(out["target_id"]):
-        errors.append(_err(line, "target_id", out["target_id"],
-                           f"Ungültige Ziel-ID. Erwartet: {_EXPECTED['target_id']}"))
+        errors.append(_err("targets-bad-id", line, "target_id", out["target_id"], expected=Msg(_EXPECTED["target_id"])))
     if out["indicator"] is not None and out["indicator"] not in indicators:
-        errors.append(_err(line, "indicator", out["indicator"],
-                           f"Unbekannter Indikator. Erwartet: einer von {', '.join(indicators)}."))
+        errors.append(_err("targets-unknown-indicator", line, "indicator", out["indicator"],
+                           indicators=", ".join(indicators)))
     if out["denominator"] is not None and out["denominator"] not in DENOMINATORS:
-        errors.append(_err(line, "denominator", out["denominator"],
-                           f"Unbekannte Bezugsgröße. Erwartet: {' oder '.join(DENOMINATORS)}."))
+        errors.append(_err("targets-unknown-denominator", line, "denominator", out["denominator"],
+                           expected=Msg(_EXPECTED["denominator"])))
     if out["per_population"] is not None:
         per = parse_count(rec["per_population"])
         if per.code or per.value <= 0:
-            errors.append(_err(line, "per_population", rec["per_population"],
-                               f"Erwartet: {_EXPECTED['per_population']}"))
+            errors.append(_err("targets-bad-number", line, "per_population", rec["per_population"],
+                               expected=Msg(_EXPECTED["per_population"])))
         out["per_population"] = per.value
     if out["factor"] is None:
         out["factor"] = 1.0  # no factor: the value counts as it is
@@ -130,14 +124,14 @@ def _check_row(line: int, rec: dict, indicators: tuple[str, ...], regions: Regio
     if out["valid_from"] is not None:
         out["valid_from"] = _date(rec["valid_from"])
         if out["valid_from"] is None:
-            errors.append(_err(line, "valid_from", rec["valid_from"],
-                               f"Kein Datum. Erwartet: {_EXPECTED['valid_from']}"))
+            errors.append(_err("targets-bad-date", line, "valid_from", rec["valid_from"],
+                               expected=Msg(_EXPECTED["valid_from"])))
     if out["land_ags"] is not None:
         land = _land(rec["land_ags"])
         region = regions.get(land) if land else None
         if region is None or region.level != "land":
-            errors.append(_err(line, "land_ags", rec["land_ags"],
-                               f"Kein bekanntes Land. Erwartet: {_EXPECTED['land_ags']}"))
+            errors.append(_err("targets-unknown-land", line, "land_ags", rec["land_ags"],
+                               expected=Msg(_EXPECTED["land_ags"])))
         out["land_ags"] = land
     return out if len(errors) == before else None
 
@@ -145,31 +139,29 @@ def _check_row(line: int, rec: dict, indicators: tuple[str, ...], regions: Regio
 def _positive(line: int, column: str, value: object, errors: list[Problem]) -> float | None:
     num = parse_decimal(value)
     if num.code or num.value <= 0:
-        errors.append(_err(line, column, value, f"Erwartet: {_EXPECTED[column]}"))
+        errors.append(_err("targets-bad-number", line, column, value, expected=Msg(_EXPECTED[column])))
         return None
     return num.value
 
 
-_EXPECTED = {
-    "target_id": "eine eindeutige Kennung aus Buchstaben, Ziffern, _ - . (höchstens 60 Zeichen), "
-                 "z. B. bw_plaetze_frauen.",
-    "indicator": "die Kennung des Indikators, z. B. shelter_places.",
-    "denominator": "population_total oder population_female.",
-    "per_population": "eine ganze Zahl > 0, z. B. 10000 (je 10.000 Einwohner:innen).",
-    "value": "eine Zahl > 0, z. B. 1.",
-    "factor": "eine Zahl > 0, z. B. 2,5 (leer: 1).",
-    "label_de": "eine Beschreibung des Zielwerts, z. B. „1 Platz je 10.000 Frauen“.",
-    "source": "die Quelle des Zielwerts (Beschluss, Landesaktionsplan …).",
-    "valid_from": "ein Datum, z. B. 2025-01-01 oder 01.01.2025.",
-    "land_ags": "der zweistellige Landesschlüssel, z. B. 08 für Baden-Württemberg.",
+_EXPECTED = {  # column → what is expected there (German, marked for the catalogue)
+    "target_id": N_("eine eindeutige Kennung aus Buchstaben, Ziffern, _ - . (höchstens 60 Zeichen), "
+                    "z. B. bw_plaetze_frauen."),
+    "indicator": N_("die Kennung des Indikators, z. B. shelter_places."),
+    "denominator": N_("population_total oder population_female."),
+    "per_population": N_("eine ganze Zahl > 0, z. B. 10000 (je 10.000 Einwohner:innen)."),
+    "value": N_("eine Zahl > 0, z. B. 1."),
+    "factor": N_("eine Zahl > 0, z. B. 2,5 (leer: 1)."),
+    "label_de": N_("eine Beschreibung des Zielwerts, z. B. „1 Platz je 10.000 Frauen“."),
+    "source": N_("die Quelle des Zielwerts (Beschluss, Landesaktionsplan …)."),
+    "valid_from": N_("ein Datum, z. B. 2025-01-01 oder 01.01.2025."),
+    "land_ags": N_("der zweistellige Landesschlüssel, z. B. 08 für Baden-Württemberg."),
 }
 
 
-def _err(line: int, column: str, value: object, text: str) -> Problem:
-    shown = as_text(value)
-    cell = f" „{shown}“" if shown else ""
-    return Problem("targets-invalid", "error", f"Zeile {line}, Spalte „{column}“{cell}: {text}",
-                   row=line, column=column, value=shown or None)
+def _err(code: str, line: int, column: str, value: object, **params) -> Problem:
+    """A problem of a row's cell: the file's row, the column as written in targets.csv, the cell's value."""
+    return problem(code, row=line, column=column, value=as_text(value) or None, **params)
 
 
 def _date(value: object) -> date | None:
@@ -191,7 +183,11 @@ def _land(value: object) -> str | None:
 
 
 class FormatError(Exception):
-    """Not a targets table; the message (German) says what is expected."""
+    """Not a targets table; ``problem`` (a registered code) says what is expected."""
+
+    def __init__(self, code: str, **params):
+        self.problem = problem(code, **params)
+        super().__init__(self.problem.message)
 
 
 def read_rows(path: Path) -> tuple[list[tuple[int, dict]], str | None]:
@@ -203,12 +199,12 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict]], str | None]:
         try:
             tables = {None: list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))}
         except csv.Error as exc:
-            raise FormatError(f"„{path.name}“ ist keine lesbare CSV-Datei ({exc}).") from exc
+            raise FormatError("targets-unreadable", file=path.name, detail=str(exc)) from exc
     else:
         try:
             wb = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises its own error types for every kind of unreadable file
-            raise FormatError(f"Die Datei „{path.name}“ ist keine lesbare Tabelle ({exc}).") from exc
+            raise FormatError("targets-unreadable", file=path.name, detail=str(exc)) from exc
         tables = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
     for sheet, rows in tables.items():
         for i, row in enumerate(rows[:20]):
@@ -218,8 +214,7 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict]], str | None]:
             missing = [c for c in COLUMNS if c not in header and c not in ("variant", "factor", "unit_de", "unit_en",
                                                                              "label_en")]
             if missing:
-                raise FormatError(f"In „{path.name}“ fehlen die Spalten {', '.join(missing)}. Erwartet: die "
-                                   "Spalten von data/reference/targets.csv.")
+                raise FormatError("targets-missing-columns", file=path.name, columns=", ".join(missing))
             index = {c: header.index(c) for c in COLUMNS if c in header}
             records = []
             for n, data in enumerate(rows[i + 1:], start=i + 2):
@@ -230,9 +225,7 @@ def read_rows(path: Path) -> tuple[list[tuple[int, dict]], str | None]:
                 rec["target_id"] = as_text(rec["target_id"])
                 records.append((n, rec))
             return records, sheet
-    raise FormatError(f"In „{path.name}“ wurde keine Kopfzeile mit „target_id“ gefunden. "
-                       "Erwartet: die Spalten "
-                       "von data/reference/targets.csv: " + ", ".join(COLUMNS) + ".")
+    raise FormatError("targets-no-header", file=path.name, columns=", ".join(COLUMNS))
 
 
 def _insert(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: Path, sheet: str | None, user: str) -> int:
@@ -256,9 +249,10 @@ def _insert(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: Path, she
 def _result(path: Path, status: str, batch_id: int | None, frame: pd.DataFrame, errors: list[Problem]) -> dict:
     laender = sorted(frame["land_ags"].dropna().unique().tolist()) if len(frame) else []
     if status == LOADED:
-        what = "1 Zielwert" if len(frame) == 1 else f"{len(frame)} Zielwerte"
-        message = f"{what} für Land {', '.join(laender)} als Batch {batch_id} geladen."
+        what = N_("{n} Zielwert für Land {laender} als Batch {batch} geladen.") if len(frame) == 1 else \
+            N_("{n} Zielwerte für Land {laender} als Batch {batch} geladen.")
+        message = Msg(what, n=Num(len(frame)), laender=", ".join(laender), batch=batch_id)
     else:
-        message = f"„{path.name}“ wurde nicht geladen: {len(errors)} Fehler."
+        message = rejected_message(path.name, len(errors))
     return {"status": status, "message": message, "file": path.name, "batch_id": batch_id,
             "targets": len(frame) if status == LOADED else 0, "laender": laender, "errors": errors, "warnings": []}

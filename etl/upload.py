@@ -32,7 +32,7 @@ from monitor.regions import RegionIndex
 
 from . import loader, safety
 from .loader import REJECTED, FileOutcome, TableLoad, UndoOutcome, UndoRefused
-from .problems import Problem, location_de
+from .problems import Problem, os_problem, problem
 from .reader import UnreadableFile, match_header
 
 STALE_PREVIEW = "changed-since-preview"
@@ -50,8 +50,15 @@ class CheckedFile:
     name: str
     path: Path
     reports: list = field(default_factory=list)  # etl.validate.FileReport
-    unreadable: str | None = None
-    code: str | None = None  # safety code of a refused file (e.g. macro-file), else None
+    problem: Problem | None = None  # why the whole file is refused (unreadable, unsafe, no table), else None
+
+    @property
+    def unreadable(self) -> str | None:
+        return self.problem.message if self.problem else None
+
+    @property
+    def code(self) -> str | None:
+        return self.problem.code if self.problem else None
 
     @property
     def errors(self) -> int:
@@ -76,16 +83,13 @@ def check_upload(path: Path | str, *, regions: RegionIndex, today: date | None =
     path = Path(path)
     try:
         reports = check_file(path, dataset=dataset, regions=regions, today=today or config.today())
-    except safety.UnsafeFile as exc:
-        return CheckedFile(path.name, path, unreadable=str(exc), code=exc.code)
     except UnreadableFile as exc:
-        return CheckedFile(path.name, path, unreadable=str(exc), code=loader.UNREADABLE_FILE)
+        return CheckedFile(path.name, path, problem=exc.as_problem())
     except OSError as exc:
-        return CheckedFile(path.name, path, unreadable=loader.os_error_message(path, exc), code=loader.UNREADABLE_FILE)
+        return CheckedFile(path.name, path, problem=os_problem(path, exc))
     checked = CheckedFile(path.name, path, reports)
     if not any(r.dataset for r in reports) and not any(r.errors for r in reports):
-        checked.unreadable = f"In der Datei „{path.name}“ wurde keine Tabelle gefunden."
-        checked.code = loader.NO_TABLE
+        checked.problem = problem(loader.NO_TABLE, file=path.name)
     return checked
 
 
@@ -289,18 +293,15 @@ def load_checked(checked: CheckedFile, *, user: str, replace: bool = False,
     """
     reports = checked.reports
     if checked.unreadable:
-        return FileOutcome.unreadable_file(checked.name, checked.unreadable)
+        return FileOutcome.unreadable_file(checked.name, checked.problem)
     if any(r.errors for r in reports):
         return loader.load_file(None, checked.name, reports, user=user, replace=replace)
     with store.connect(db_path, write=True) as con:
         if expected is not None:
             now = [preview_changes(con, r).fingerprint for r in reports if r.dataset and r.frame is not None]
             if now != [p.fingerprint for p in expected]:
-                problem = Problem(STALE_PREVIEW, "error",
-                                  "Seit der Vorschau wurden für dieselben Quartale und Einrichtungen bzw. Kreise "
-                                  "Daten geladen oder rückgängig gemacht (z. B. von einer anderen Person). "
-                                  "Es wurde nichts geladen. Bitte die neue Vorschau prüfen und erneut bestätigen.")
-                return FileOutcome(checked.name, REJECTED, [TableLoad(r) for r in reports], errors=[problem])
+                return FileOutcome(checked.name, REJECTED, [TableLoad(r) for r in reports],
+                                   errors=[problem(STALE_PREVIEW)])
         return loader.load_file(con, str(checked.path), reports, user=user, replace=replace)
 
 
@@ -338,8 +339,7 @@ def problems_frame(errors: Iterable[Problem], warnings: Iterable[Problem] = ()) 
 
 def _without_location(p: Problem) -> str:
     """The message without its "Blatt …, Zeile …, Spalte …: " prefix, which the table has as columns."""
-    prefix = location_de(p.row, p.column, p.sheet)
-    return p.message.removeprefix(f"{prefix}: ") if prefix else p.message
+    return p.body()
 
 
 ERROR, WARNING = "error", "warning"
@@ -443,7 +443,7 @@ def preview_targets(path: Path | str, *, db_path: Path | str | None = None) -> t
     try:
         records, _sheet = targets.read_rows(path)  # the module's reader; loading re-reads the file the same way
     except targets.FormatError as exc:
-        return pd.DataFrame(columns=targets.COLUMNS), [Problem("targets-format", "error", str(exc))]
+        return pd.DataFrame(columns=targets.COLUMNS), [exc.problem]
     with store.connect(db_path) as con:
         regions = RegionIndex.from_db(con)
         return targets.check_targets(records, regions, con)

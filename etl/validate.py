@@ -28,7 +28,7 @@ from monitor.periods import Quarter
 from monitor.regions import RegionIndex
 
 from . import values as V
-from .problems import Problem, problem
+from .problems import N_, Both, Msg, Num, Problem, problem, validity_text
 from .reader import RawTable, read_file
 
 MIN_YEAR = 2000
@@ -36,11 +36,11 @@ IMPOSSIBLE_OCCUPANCY = 2.0  # occupancy above this share of places × days is an
 
 _DTYPES = {COUNT: "Int64", DECIMAL: "Float64", QUARTER: "string", AGS: "string", ID: "string", CATEGORY: "string"}
 _EXPECTED = {
-    QUARTER: "ein Quartal, z. B. 2025-Q2.",
-    AGS: "der fünfstellige AGS des Kreises, z. B. 05913.",
-    ID: "die pseudonyme Kennung der Einrichtung, z. B. NI-FH-017.",
-    COUNT: "eine ganze Zahl ≥ 0, z. B. 12 (0, wenn es keine gab).",
-    DECIMAL: "eine Zahl ≥ 0, z. B. 2,5.",
+    QUARTER: N_("ein Quartal, z. B. 2025-Q2."),
+    AGS: N_("der fünfstellige AGS des Kreises, z. B. 05913."),
+    ID: N_("die pseudonyme Kennung der Einrichtung, z. B. NI-FH-017."),
+    COUNT: N_("eine ganze Zahl ≥ 0, z. B. 12 (0, wenn es keine gab)."),
+    DECIMAL: N_("eine Zahl ≥ 0, z. B. 2,5."),
 }
 
 
@@ -142,9 +142,9 @@ def _headers(ds: Dataset, tables: list[RawTable]) -> dict[str, str]:
     return headers
 
 
-def _unit(ds: Dataset) -> str:
-    """'Einrichtung und Quartal' from 'eine Zeile je Einrichtung und Quartal'."""
-    return ds.unit_de.removeprefix("eine Zeile je ")
+def _unit(ds: Dataset) -> Both:
+    """'Einrichtung und Quartal' from 'eine Zeile je Einrichtung und Quartal' (and the English one likewise)."""
+    return Both(ds.unit_de.removeprefix("eine Zeile je "), ds.unit_en.removeprefix("one row per "))
 
 
 def _skip_rows(table: RawTable, no: int, regions: RegionIndex, out: _Collector) -> pd.DataFrame:
@@ -244,7 +244,7 @@ def _check_table(table: RawTable, no: int, regions: RegionIndex, today: date, ou
             if p is None:
                 if col.required:
                     raw_text = V.as_text(raw[i]) if raw[i] is not None else None
-                    found = f" („{raw_text}“ gilt als keine Angabe)" if raw_text else ""
+                    found = Msg(N_(" („{raw}“ gilt als keine Angabe)"), raw=raw_text) if raw_text else ""
                     out.add(problem("missing-value", row=row, column=header, value=raw_text, sheet=sheet,
                                     found=found, expected=_expected(col)), no, pos)
                 continue
@@ -301,7 +301,7 @@ def _parse_uniques(col: Column, uniques, regions: RegionIndex, ds: Dataset) -> l
     errors = {u: V.excel_error(u) for u in uniques if type(u) is str and u.startswith(("#", "E", "e", "F", "f"))}
 
     def excel(u) -> V.Parsed:
-        return V.Parsed(code="excel-error", params={"meaning": errors[u], "expected": expected})
+        return V.Parsed(code="excel-error", params={"meaning": Msg(errors[u]), "expected": expected})
 
     if col.kind == ID:
         # IDs are mostly distinct: skip the generic parser for plain short ASCII text
@@ -312,10 +312,10 @@ def _parse_uniques(col: Column, uniques, regions: RegionIndex, ds: Dataset) -> l
     return [None if V.is_missing(u) else excel(u) if errors.get(u) else parse(u) for u in uniques]
 
 
-def _expected(col: Column) -> str:
+def _expected(col: Column) -> Msg:
     if col.kind == CATEGORY:
-        return "einer der Werte " + ", ".join(f"„{c}“" for c in col.choices) + "."
-    return _EXPECTED[col.kind]
+        return Msg(N_("einer der Werte {choices}."), choices=", ".join(f"„{c}“" for c in col.choices))
+    return Msg(_EXPECTED[col.kind])
 
 
 def _check_quarters(frame: pd.DataFrame, data: pd.DataFrame, table: RawTable, headers: dict[str, str],
@@ -337,12 +337,12 @@ def _check_quarters(frame: pd.DataFrame, data: pd.DataFrame, table: RawTable, he
                                 sheet=table.sheet, quarter=text)
                 else:
                     p = problem("future-quarter", row=int(rows[i]), column=header, value=V.as_text(raw[i]),
-                                sheet=table.sheet, quarter=text, start=f"{q.start:%d.%m.%Y}")
+                                sheet=table.sheet, quarter=text, start=q.start)
                 out.add(p, no, 0)
             quarters = quarters.mask(quarters == text)
         elif q.end >= today:
             out.add(problem("quarter-not-ended", row=int(rows[idx[0]]), column=header, value=V.as_text(raw[idx[0]]),
-                            sheet=table.sheet, quarter=text, end=f"{q.end:%d.%m.%Y}", rows=len(idx)), no, 0)
+                            sheet=table.sheet, quarter=text, end=q.end, rows=Num(len(idx))), no, 0)
     frame["quarter"] = quarters
 
 
@@ -376,18 +376,16 @@ def _validity_problem(regions: RegionIndex, ags: str, quarter: str, **where) -> 
         before = regions.get(origin.from_ags) if origin else None
         if before is not None:
             return problem("region-not-yet-valid", value=ags, ags=ags, name=region.name, quarter=quarter,
-                           start=f"{region.valid_from:%d.%m.%Y}", origin_ags=before.ags, origin=before.name,
+                           start=region.valid_from, origin_ags=before.ags, origin=before.name,
                            **where)
     if region.valid_to is not None and q.start > region.valid_to:
         change = regions.successor_of(ags)
         after = regions.get(change.to_ags) if change else None
         if after is not None:
             return problem("region-dissolved", value=ags, ags=ags, name=region.name, quarter=quarter,
-                           end=f"{change.change_date:%d.%m.%Y}", successor_ags=after.ags, successor=after.name,
+                           end=change.change_date, successor_ags=after.ags, successor=after.name,
                            **where)
-    validity = " ".join(filter(None, (
-        f"ab {region.valid_from:%d.%m.%Y}" if region.valid_from else "",
-        f"bis {region.valid_to:%d.%m.%Y}" if region.valid_to else "")))
+    validity = validity_text(region.valid_from, region.valid_to)
     return problem("region-not-valid", value=ags, ags=ags, name=region.name, quarter=quarter, validity=validity,
                    **where)
 
@@ -423,14 +421,14 @@ def _check_rules(ds: Dataset, frame: pd.DataFrame, table: RawTable, headers: dic
         d_arr, p_arr, c_arr = _ints(days), _ints(places), _ints(cap)
         for i in _rows_where(impossible):
             d, p, c = d_arr[i], p_arr[i], c_arr[i]
-            pct_text = " (keine Plätze)" if p == 0 else f" (Belegung {_pct(d, c)} %)"
+            pct_text = Msg(N_(" (keine Plätze)")) if p == 0 else Msg(N_(" (Belegung {pct} %)"), pct=_pct(d, c))
             out.add(problem("impossible-occupancy", row=int(rows[i]), column=headers[days_f], value=str(d),
-                            sheet=sheet, days=_de(d), places=_de(p), quarter_days=qd_arr[i], pct_text=pct_text,
-                            limit=_de(c * IMPOSSIBLE_OCCUPANCY)), no, pos[days_f])
+                            sheet=sheet, days=Num(d), places=Num(p), quarter_days=qd_arr[i], pct_text=pct_text,
+                            limit=Num(c * IMPOSSIBLE_OCCUPANCY)), no, pos[days_f])
         for i in _rows_where(over):
             d, p, c = d_arr[i], p_arr[i], c_arr[i]
             out.add(problem("over-occupancy", row=int(rows[i]), column=headers[days_f], value=str(d),
-                            sheet=sheet, days=_de(d), places=_de(p), quarter_days=qd_arr[i], pct=_pct(d, c)),
+                            sheet=sheet, days=Num(d), places=Num(p), quarter_days=qd_arr[i], pct=_pct(d, c)),
                     no, pos[days_f])
 
     q_arr = frame["quarter"].to_numpy(dtype=object, na_value=None)
@@ -450,24 +448,22 @@ def _check_rules(ds: Dataset, frame: pd.DataFrame, table: RawTable, headers: dic
             for i in _rows_where(frame[col.field] > total):
                 out.add(problem("part-exceeds-total", row=int(rows[i]), column=headers[col.field],
                                 value=str(v_arr[i]), sheet=sheet, total_header=headers[col.part_of],
-                                total=_de(t_arr[i])), no, pos[col.field])
+                                total=Num(t_arr[i])), no, pos[col.field])
         if col.at_most:
             total = sum((frame[f] for f in col.at_most[1:]), frame[col.at_most[0]])
             t_arr = _ints(total)
-            parts = " und ".join(f"„{headers[f]}“" for f in col.at_most)
+            quoted = [f"„{headers[f]}“" for f in col.at_most]
+            parts = Msg(N_("{items} und {last}"), items=", ".join(quoted[:-1]), last=quoted[-1]) if len(quoted) > 1 \
+                else quoted[0]
             for i in _rows_where(frame[col.field] > total):
                 out.add(problem("exceeds-sum", row=int(rows[i]), column=headers[col.field], value=str(v_arr[i]),
-                                sheet=sheet, parts=parts, total=_de(t_arr[i])), no, pos[col.field])
+                                sheet=sheet, parts=parts, total=Num(t_arr[i])), no, pos[col.field])
 
 
-def _pct(days: int, cap: int) -> str:
-    """Occupancy in German notation with one decimal where it matters: 110, 200,1."""
-    return f"{days / cap * 100:.1f}".replace(".", ",").removesuffix(",0") if cap else "∞"
+def _pct(days: int, cap: int) -> Num | str:
+    """Occupancy with one decimal where it matters: 110, 200,1."""
+    return Num(days / cap * 100, 1, trim=True) if cap else "∞"
 
-
-def _de(n: int) -> str:
-    """A whole number with German thousands separators: 1.820."""
-    return f"{int(n):,}".replace(",", ".")
 
 
 def _check_duplicates(ds: Dataset, frame: pd.DataFrame, tables: list[RawTable], headers: dict[str, str],
@@ -486,9 +482,10 @@ def _check_duplicates(ds: Dataset, frame: pd.DataFrame, tables: list[RawTable], 
             first_seen[key] = i
             continue
         j = first_seen[key]
-        other = f"Zeile {int(frame['source_row'].iat[j])}"
+        other = Msg(N_("Zeile {row}"), row=int(frame["source_row"].iat[j]))
         if several_sheets and frame["source_sheet"].iat[j] != frame["source_sheet"].iat[i]:
-            other = f"Blatt „{frame['source_sheet'].iat[j]}“, {other}"
+            other = Msg(N_("Blatt „{sheet}“, Zeile {row}"), sheet=frame["source_sheet"].iat[j],
+                        row=int(frame["source_row"].iat[j]))
         label = ", ".join(f"{headers[k]} {v}" for k, v in zip(keys, key))
         sheet = frame["source_sheet"].iat[i]
         sheet = None if pd.isna(sheet) else sheet

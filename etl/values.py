@@ -43,6 +43,8 @@ from typing import NamedTuple
 from monitor.periods import Quarter
 from monitor.regions import GERMANY, RegionIndex, normalise_name
 
+from .problems import N_, Msg, Num
+
 MAX_NUMBER = 10**12
 
 # Markers as people write them (documented); matching ignores case, spaces and dots (see is_missing).
@@ -97,20 +99,23 @@ def is_missing(value: object) -> bool:
 MAX_ID_LENGTH = 64  # a pseudonymous facility ID such as "NI-FH-017"; anything longer is not an ID
 
 # Error values as Excel (German and English) and LibreOffice show them → what they mean, for the message.
-EXCEL_ERRORS = {
-    "#DIV/0!": "Division durch null",
-    "#NV": "Wert nicht verfügbar", "#N/A": "Wert nicht verfügbar", "#N/V": "Wert nicht verfügbar",
-    "#WERT!": "falscher Werttyp", "#VALUE!": "falscher Werttyp",
-    "#BEZUG!": "ungültiger Zellbezug", "#REF!": "ungültiger Zellbezug",
-    "#NAME?": "unbekannter Name in der Formel",
-    "#ZAHL!": "ungültige Zahl", "#NUM!": "ungültige Zahl",
-    "#NULL!": "leere Schnittmenge",
-    "#ÜBERLAUF!": "Überlauf", "#SPILL!": "Überlauf",
-    "#KALK!": "Berechnungsfehler", "#CALC!": "Berechnungsfehler",
-    "#FELD!": "ungültiges Feld", "#FIELD!": "ungültiges Feld",
-    "#BLOCKIERT!": "blockierter Zugriff", "#BLOCKED!": "blockierter Zugriff",
-    "#VERBINDEN!": "Verbindungsfehler", "#CONNECT!": "Verbindungsfehler",
-    "#GETTING_DATA": "Daten wurden noch nicht geladen",
+_NOT_AVAILABLE, _WRONG_TYPE, _BAD_REF = N_("Wert nicht verfügbar"), N_("falscher Werttyp"), N_("ungültiger Zellbezug")
+_BAD_NUMBER, _SPILL, _CALC = N_("ungültige Zahl"), N_("Überlauf"), N_("Berechnungsfehler")
+_BAD_FIELD, _BLOCKED, _CONNECT = N_("ungültiges Feld"), N_("blockierter Zugriff"), N_("Verbindungsfehler")
+EXCEL_ERRORS = {  # error value → its meaning (German, marked for the catalogue)
+    "#DIV/0!": N_("Division durch null"),
+    "#NV": _NOT_AVAILABLE, "#N/A": _NOT_AVAILABLE, "#N/V": _NOT_AVAILABLE,
+    "#WERT!": _WRONG_TYPE, "#VALUE!": _WRONG_TYPE,
+    "#BEZUG!": _BAD_REF, "#REF!": _BAD_REF,
+    "#NAME?": N_("unbekannter Name in der Formel"),
+    "#ZAHL!": _BAD_NUMBER, "#NUM!": _BAD_NUMBER,
+    "#NULL!": N_("leere Schnittmenge"),
+    "#ÜBERLAUF!": _SPILL, "#SPILL!": _SPILL,
+    "#KALK!": _CALC, "#CALC!": _CALC,
+    "#FELD!": _BAD_FIELD, "#FIELD!": _BAD_FIELD,
+    "#BLOCKIERT!": _BLOCKED, "#BLOCKED!": _BLOCKED,
+    "#VERBINDEN!": _CONNECT, "#CONNECT!": _CONNECT,
+    "#GETTING_DATA": N_("Daten wurden noch nicht geladen"),
 }
 _EXCEL_ERROR_KEYS = {k.upper(): v for k, v in EXCEL_ERRORS.items()}
 _LIBREOFFICE_ERROR = re.compile(r"^(?:Err|Fehler):\d{3}$", re.IGNORECASE)
@@ -118,7 +123,8 @@ _KEEP_CONTROLS = frozenset("\t\n\r")  # line breaks and tabs in a cell are white
 
 
 def excel_error(value: object) -> str | None:
-    """The meaning of an Excel/LibreOffice error value ("#DIV/0!" → "Division durch null"), else None."""
+    """The meaning of an Excel/LibreOffice error value ("#DIV/0!" → "Division durch null", a marked German text),
+    else None."""
     if not isinstance(value, str) or not value or len(value) > 16:
         return None
     text = value.strip()
@@ -126,7 +132,7 @@ def excel_error(value: object) -> str | None:
         return None
     hit = _EXCEL_ERROR_KEYS.get(text.upper())
     if hit is None and _LIBREOFFICE_ERROR.match(text):
-        hit = "Fehler in der Formel (LibreOffice)"
+        hit = N_("Fehler in der Formel (LibreOffice)")
     return hit
 
 
@@ -266,8 +272,9 @@ def _number(value: object, *, count: bool) -> Parsed:
     if num is None or (isinstance(num, float) and not math.isfinite(num)):
         return Parsed(code=bad)
     if num < 0:
-        expected = "Erwartet: eine ganze Zahl ≥ 0, z. B. 12." if count else "Erwartet: eine Zahl ≥ 0, z. B. 2,5."
-        return Parsed(code="negative", params={"expected": expected})
+        expected = N_("Erwartet: eine ganze Zahl ≥ 0, z. B. 12.") if count else \
+            N_("Erwartet: eine Zahl ≥ 0, z. B. 2,5.")
+        return Parsed(code="negative", params={"expected": Msg(expected)})
     if num > MAX_NUMBER:
         return Parsed(code="implausible-number")
     if count:
@@ -309,7 +316,7 @@ def parse_id(value: object) -> Parsed:
         return Parsed(as_text(value))
     text = " ".join(unicodedata.normalize("NFC", str(value)).split())
     if len(text) > MAX_ID_LENGTH:
-        return Parsed(code="id-too-long", params={"length": format_int(len(text), "de"),
+        return Parsed(code="id-too-long", params={"length": Num(len(text)),
                                                   "limit": MAX_ID_LENGTH})
     return Parsed(text)
 
@@ -410,7 +417,7 @@ def parse_region(value: object, regions: RegionIndex, *, per_kreis: bool) -> Par
         region = regions.get(key)
         if region is None:
             return Parsed(code="unknown-region")
-        return Parsed(code="not-a-kreis", params={"name": "Deutschland" if key == GERMANY else region.name})
+        return Parsed(code="not-a-kreis", params={"name": Msg(N_("Deutschland")) if key == GERMANY else region.name})
     if n in (4, 5):
         key = digits.zfill(5)
         region = regions.get(key)

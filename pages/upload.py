@@ -61,9 +61,8 @@ def _checked(uploaded) -> core.CheckedFile:
         path = folder / _safe_name(uploaded.name)
         if uploaded.size > safety.max_file_bytes():
             # not even written to disk; the message is the same as for any file over the limit
-            state["checked"][uploaded.file_id] = core.CheckedFile(
-                path.name, path, unreadable=str(safety.too_large(path.name, uploaded.size, safety.max_file_bytes())),
-                code="file-too-large")
+            refusal = safety.too_large(path.name, uploaded.size, safety.max_file_bytes())
+            state["checked"][uploaded.file_id] = core.CheckedFile(path.name, path, problem=refusal.as_problem())
         else:
             path.write_bytes(uploaded.getvalue())
             with st.spinner(_("„{name}“ wird geprüft …", name=path.name)):

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from etl import loader
-from etl.problems import Problem
+from etl.problems import os_problem, problem
 from monitor import store
 from monitor.datasets import DATASETS, get
 
@@ -251,7 +251,7 @@ def test_identical_file_whose_rows_were_replaced_is_not_unchanged(db_path):
 
 def test_report_with_errors_is_not_loaded(db_path):
     bad = shelters_report("fehler.xlsx", shelter_rows("2025-Q2", FACILITIES))
-    bad.errors.append(Problem("not-integer", "error", "Zeile 3, Spalte „Plätze Frauen“: „zwölf“ ist keine ganze Zahl."))
+    bad.errors.append(problem("not-integer", row=3, column="Plätze Frauen", value="zwölf"))
     outcome = loader.load_reports(None, [bad], user="x")  # nothing is written, so no connection is needed
     assert outcome.files[0].status == loader.REJECTED and outcome.exit_code == 1
     assert outcome.as_json()["files"][0]["errors"][0]["code"] == "not-integer"
@@ -337,7 +337,7 @@ def test_undo_works_on_population_batches(db_path):
 
 def test_report_without_dataset_only_carries_warnings(db_path):
     note = Report("notiz.xlsx", "sha-n", None, None,
-                  warnings=[Problem("footnote-skipped", "warning", "Zeile 9: „Quelle: eigene Erhebung“ …")])
+                  warnings=[problem("footnote-skipped", row=9, value="Quelle: eigene Erhebung")])
     outcome = load(note)
     assert outcome.files[0].status == loader.REJECTED
     assert outcome.as_json()["files"][-1]["errors"][0]["code"] == loader.NO_TABLE
@@ -347,3 +347,22 @@ def test_report_without_dataset_only_carries_warnings(db_path):
     outcome = load([data, note])
     assert [t.status for t in outcome.files[0].tables] == [loader.LOADED, loader.LOADED]
     assert outcome.batch_ids == [1]
+
+
+def test_files_the_system_will_not_read_are_refused_with_their_reason(db_path, tmp_path):
+    outcome = loader.load_files([tmp_path / "fehlt.xlsx", tmp_path], user="x", db_path=db_path)
+    assert [f.errors[0].code for f in outcome.files] == ["file-not-found", "not-a-file"]
+    assert outcome.exit_code == 2 and "fehlt.xlsx“ nicht gefunden" in outcome.files[0].errors[0].message
+    assert os_problem("a.csv", PermissionError(13, "Permission denied")).code == "no-permission"
+    odd = os_problem("a.csv", OSError(5, "Input/output error"))
+    assert odd.code == "os-error" and "(Input/output error)" in odd.message
+
+
+# code → a test above that produces it (the registry test in test_validate.py checks that every code has one)
+SCENARIOS = {
+    "key-already-loaded": test_loaded_key_is_refused_naming_quarter_count_and_batch,
+    "file-already-loaded": test_identical_file_is_recognised,
+    "no-table": test_report_without_dataset_only_carries_warnings,
+    **dict.fromkeys(("file-not-found", "not-a-file", "no-permission", "os-error"),
+                    test_files_the_system_will_not_read_are_refused_with_their_reason),
+}

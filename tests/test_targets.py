@@ -87,37 +87,42 @@ def test_excel_targets_with_german_numbers_and_dates_load(db_path, tmp_path):
         assert con.execute("SELECT sheet FROM batches").fetchone() == ("Zielwerte",)
 
 
-@pytest.mark.parametrize("column, value, expected", [
-    ("indicator", "frauenhaus_betten", "Unbekannter Indikator"),
-    ("denominator", "population_male", "population_total oder population_female"),
-    ("per_population", "0", "ganze Zahl > 0"),
-    ("per_population", "zehntausend", "ganze Zahl > 0"),
-    ("value", "-1", "Zahl > 0"),
-    ("factor", "0", "Zahl > 0"),
-    ("source", "", "Pflichtangabe fehlt"),
-    ("label_de", "k.A.", "Pflichtangabe fehlt"),
-    ("valid_from", "2024-13-01", "Kein Datum"),
-    ("land_ags", "17", "Kein bekanntes Land"),
-    ("land_ags", "05913", "Kein bekanntes Land"),
-    ("target_id", "bw ziel/1", "Ungültige Ziel-ID"),
-])
-def test_invalid_values_are_refused_with_row_and_column(db_path, tmp_path, column, value, expected):
+INVALID = [
+    ("indicator", "frauenhaus_betten", "targets-unknown-indicator", "ist kein bekannter Indikator"),
+    ("denominator", "population_male", "targets-unknown-denominator", "population_total oder population_female"),
+    ("per_population", "0", "targets-bad-number", "ganze Zahl > 0"),
+    ("per_population", "zehntausend", "targets-bad-number", "ganze Zahl > 0"),
+    ("value", "-1", "targets-bad-number", "Zahl > 0"),
+    ("factor", "0", "targets-bad-number", "Zahl > 0"),
+    ("source", "", "targets-missing-value", "Pflichtangabe fehlt"),
+    ("label_de", "k.A.", "targets-missing-value", "Pflichtangabe fehlt"),
+    ("valid_from", "2024-13-01", "targets-bad-date", "ist kein Datum"),
+    ("land_ags", "17", "targets-unknown-land", "ist kein bekanntes Land"),
+    ("land_ags", "05913", "targets-unknown-land", "ist kein bekanntes Land"),
+    ("target_id", "bw ziel/1", "targets-bad-id", "ist keine gültige Ziel-ID"),
+]
+
+
+@pytest.mark.parametrize("column, value, code, expected", INVALID)
+def test_invalid_values_are_refused_with_row_and_column(db_path, tmp_path, column, value, code, expected):
     rows = [BW_ROW, {**BW_ROW, "target_id": "bw_second", column: value}]
     result = load_targets(_csv(tmp_path / "t.csv", rows, delimiter=";"), user="x", db_path=db_path)
     assert result["status"] == "rejected"
     assert len(result["errors"]) == 1
     problem = result["errors"][0]
-    assert (problem.code, problem.row, problem.column) == ("targets-invalid", 3, column)
-    assert problem.message.startswith(f"Zeile 3, Spalte „{column}“") and expected in problem.message
+    assert (problem.code, problem.row, problem.column) == (code, 3, column)
+    assert problem.message.startswith(f"Zeile 3, Spalte „{column}“: ") and expected in problem.message
+    assert problem.text("en").startswith(f"Row 3, column „{column}“: ")
     assert _own_targets(db_path) == []
 
 
 def test_target_ids_must_be_new(db_path, tmp_path):
     shipped = load_targets(_csv(tmp_path / "a.csv", [dict(BW_ROW, target_id="shelter_places_de")]),
                            user="x", db_path=db_path)
+    assert shipped["errors"][0].code == "targets-id-exists"
     assert "mitgelieferten Zielwerten" in shipped["errors"][0].message
     twice = load_targets(_csv(tmp_path / "b.csv", [BW_ROW, BW_ROW]), user="x", db_path=db_path)
-    assert "steht schon in Zeile 2" in twice["errors"][0].message
+    assert twice["errors"][0].code == "targets-duplicate-id" and "steht schon in Zeile 2" in twice["errors"][0].message
     first = load_targets(_csv(tmp_path / "c.csv", [BW_ROW]), user="x", db_path=db_path)
     again = load_targets(_csv(tmp_path / "c.csv", [BW_ROW]), user="x", db_path=db_path)
     assert first["status"] == "loaded" and again["status"] == "rejected"
@@ -128,12 +133,16 @@ def test_file_without_target_columns_is_refused(db_path, tmp_path):
     path = tmp_path / "falsch.csv"
     path.write_text("Ziel;Wert\nFrauenhaus;2,5\n", encoding="utf-8")
     result = load_targets(path, user="x", db_path=db_path)
-    assert result["status"] == "rejected" and result["errors"][0].code == "targets-format"
+    assert result["status"] == "rejected" and result["errors"][0].code == "targets-no-header"
     assert "target_id" in result["errors"][0].message
     missing = tmp_path / "ohne_quelle.csv"
     missing.write_text("target_id,indicator\nx,shelter_places\n", encoding="utf-8")
     result = load_targets(missing, user="x", db_path=db_path)
-    assert result["errors"][0].code == "targets-format" and "source" in result["errors"][0].message
+    assert result["errors"][0].code == "targets-missing-columns" and "source" in result["errors"][0].message
+    empty = tmp_path / "leer.csv"
+    empty.write_text(";".join(COLUMNS) + "\n", encoding="utf-8")
+    result = load_targets(empty, user="x", db_path=db_path)
+    assert [p.code for p in result["errors"]] == ["targets-empty"]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -143,4 +152,24 @@ def test_any_bytes_are_refused_not_a_crash(db_path, tmp_path, content):
         path = tmp_path / name
         path.write_bytes(content)
         result = load_targets(path, user="x", db_path=db_path)
-        assert result["status"] == "rejected" and result["errors"][0].code in ("targets-format", "targets-invalid")
+        assert result["status"] == "rejected" and result["errors"][0].code.startswith("targets-")
+
+
+def test_a_file_that_is_no_table_is_refused_with_the_reason(db_path, tmp_path):
+    path = tmp_path / "kaputt.xlsx"
+    path.write_bytes(b"PK\x03\x04 kein Arbeitsblatt")
+    result = load_targets(path, user="x", db_path=db_path)
+    assert [p.code for p in result["errors"]] == ["targets-unreadable"]
+    assert "kaputt.xlsx" in result["errors"][0].message and result["message"].startswith("„kaputt.xlsx“ wurde nicht")
+
+
+# code → a test above that produces it (the registry test in test_validate.py checks that every code has one)
+SCENARIOS = {
+    **{code: test_invalid_values_are_refused_with_row_and_column for _c, _v, code, _e in INVALID},
+    "targets-id-exists": test_target_ids_must_be_new,
+    "targets-duplicate-id": test_target_ids_must_be_new,
+    "targets-no-header": test_file_without_target_columns_is_refused,
+    "targets-missing-columns": test_file_without_target_columns_is_refused,
+    "targets-empty": test_file_without_target_columns_is_refused,
+    "targets-unreadable": test_a_file_that_is_no_table_is_refused_with_the_reason,
+}

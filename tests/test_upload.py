@@ -419,3 +419,7 @@ def test_publish_copies_the_latest_release_and_nothing_else(db, tmp_path):
     assert not list(target.glob(".*.tmp")), "the temporary file was renamed into place"
     assert oct((target / "release-0001.duckdb").stat().st_mode & 0o777) == "0o444"
 
+
+
+# code → a test above that produces it (the registry test in test_validate.py checks that every code has one)
+SCENARIOS = {core.STALE_PREVIEW: test_load_refuses_a_preview_that_is_no_longer_true}

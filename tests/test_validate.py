@@ -203,11 +203,22 @@ def test_every_problem_type_has_a_test():
     """Every code of etl/problems.py is produced by a test: cell and table problems here, refused files in
     test_reader (reader) and test_hostile_files (safety), population, region and police-district imports in their
     own tests."""
-    from tests import test_annotations, test_districts, test_hostile_files, test_population, test_reader, test_regions
+    from tests import (
+        test_annotations,
+        test_districts,
+        test_hostile_files,
+        test_loader,
+        test_population,
+        test_reader,
+        test_regions,
+        test_targets,
+        test_upload,
+    )
 
     covered = (set(SCENARIOS) | set(test_reader.FILE_SCENARIOS) | set(test_reader.PATCHED_SCENARIOS)
                | {c[2] for c in test_hostile_files.CASES.values()} | set(test_population.SCENARIOS)
-               | set(test_regions.SCENARIOS) | set(test_annotations.SCENARIOS) | set(test_districts.SCENARIOS))
+               | set(test_regions.SCENARIOS) | set(test_annotations.SCENARIOS) | set(test_districts.SCENARIOS)
+               | set(test_loader.SCENARIOS) | set(test_targets.SCENARIOS) | set(test_upload.SCENARIOS))
     assert covered == set(PROBLEM_TYPES)
 
 
