@@ -22,8 +22,6 @@ from monitor.regions import RegionIndex
 
 from . import loader
 from .output import DEFAULT_LIMIT, default_user, print_json, print_problems, report_result
-from .problems import os_problem
-from .problems import problem as make_problem
 
 
 class _GermanHelp(argparse.RawDescriptionHelpFormatter):
@@ -174,8 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_check(args) -> int:
     """``check``: report errors and warnings of each file; nothing is written except a missing database."""
-    from .reader import UnreadableFile
-    from .validate import check_file
+    from .validate import check_path
 
     with store.connect() as con:
         regions = RegionIndex.from_db(con)
@@ -183,33 +180,27 @@ def cmd_check(args) -> int:
     entries: list[dict] = []
     code = 0
     for name in args.files:
-        path = Path(name)
-        try:
-            reports = check_file(path, dataset=args.dataset, regions=regions, today=today)
-        except UnreadableFile as exc:
-            reports, refusal = None, exc.as_problem()
-        except OSError as exc:
-            reports, refusal = None, os_problem(path, exc)
-        if reports is None:
+        checked = check_path(name, dataset=args.dataset, regions=regions, today=today)
+        if checked.unreadable:
             code = 2
-            entries.append({"file": str(path), "dataset": None, "rows": 0,
-                            "errors": [refusal.as_json()], "warnings": []})
+            entries.append({"file": str(checked.path), "dataset": None, "rows": 0,
+                            "errors": [checked.problem.as_json()], "warnings": []})
             if not args.json:
-                _err(f"{path}: nicht lesbar – {refusal.message}")
+                _err(f"{checked.path}: nicht lesbar – {checked.problem.message}")
             continue
-        if not reports:
+        if checked.problem:
             code = max(code, 1)
-            problem = make_problem(loader.NO_TABLE, file=path.name)
-            entries.append({"file": path.name, "dataset": None, "rows": 0,
-                            "errors": [problem.as_json()], "warnings": []})
+            entries.append({"file": checked.name, "dataset": None, "rows": 0,
+                            "errors": [checked.problem.as_json()], "warnings": []})
             if not args.json:
-                _err(problem.message)
-        for report in reports:
+                _err(checked.problem.message)
+        for report in checked.reports:
             if report.errors:
                 code = max(code, 1)
             entries.append(report.as_json())
             if not args.json:
-                _print_report_head(report, status=None)
+                loaded = getattr(report, "loaded_as", None)
+                _print_report_head(report, status=f"bereits als Batch {loaded} geladen" if loaded else None)
                 print_problems(report.errors, report.warnings, args.limit)
     if args.json:
         print_json({"files": entries})
@@ -279,10 +270,6 @@ def _print_report_head(report, *, status: str | None, stream=None) -> None:
 
 _HISTORY_HEAD = ("Batch", "Art", "Datensatz", "Datei", "Zeilen", "Quartale", "Kreise", "Benutzer", "Zeit",
                  "Status", "ersetzt")
-_KIND_DE = {"data": "Daten", "population": "Bevölkerung", "targets": "Zielwerte", "boundaries": "Grenzen",
-            "regions": "Regionen", "annotations": "Hinweise"}
-
-
 def cmd_history(args) -> int:
     """``history``: every batch, newest first."""
     with store.connect() as con:
@@ -296,7 +283,7 @@ def cmd_history(args) -> int:
     rows = [_HISTORY_HEAD] + [
         (
             str(b.batch_id),
-            _KIND_DE.get(b.kind, b.kind) + (" (Demo)" if b.is_demo else ""),
+            loader.batch_kind(b.kind) + (" (Demo)" if b.is_demo else ""),
             get_dataset(b.dataset).label_de if b.dataset in DATASETS else (b.dataset or "–"),
             b.file_name,
             _n(b.rows),

@@ -10,9 +10,11 @@ eight municipalities of the Rhein-Sieg-Kreis, the Polizeipräsidium Bochum the t
   sources in every row); ``python -m etl districts FILE`` imports more or corrected rows as an undoable batch of
   kind ``districts`` (per district, the newest batch's rows are in force).
 * **A district file**: a police file with a column naming the Polizeibehörde / Polizeidirektion instead of the
-  Kreis's AGS. ``python -m etl load FILE`` recognises it (``recognise``), checks it with the police dataset's
-  rules, and converts it into Kreis rows at load time, in the same transaction as the batch: the district rows
-  are kept in ``police_district_rows`` and the Kreis rows go to ``police`` as for any police file.
+  Kreis's AGS. ``etl.validate.check_path`` recognises it (``is_district_file``) wherever a file is checked
+  (``python -m etl check`` and ``load``, the upload page), checks it with the police dataset's rules, and
+  ``convert`` turns it into Kreis rows; the loader converts it again at load time, in the same transaction as the
+  batch: the district rows are kept in ``police_district_rows`` and the Kreis rows go to ``police`` as for any
+  police file.
 
 The rule (``methodology_text`` says it for the Methodik page): a district equal to one whole Kreis gives that
 Kreis its figures unchanged. A district covering several Kreise or parts of Kreise is split among them in
@@ -50,7 +52,7 @@ DISTRICT_TABLE = "police_district_rows"
 COUNT_FIELDS = tuple(c.field for c in POLICE.columns if c.kind == COUNT)
 
 # The district column of a police file per district. It is validated under the field name ``ags`` so that the
-# police dataset's table checks (etl.validate) apply unchanged; ``recognise`` renames it to ``district``.
+# police dataset's table checks (etl.validate) apply unchanged; ``convert`` renames it to ``district``.
 DISTRICT_COLUMN = Column(
     "ags", "Polizeibehörde", "Police district", ID, required=True,
     aliases=("Polizeidirektion", "Kreispolizeibehörde", "Polizeipräsidium", "Polizeibezirk", "Behörde",
@@ -190,6 +192,7 @@ class DistrictReport:
     sheets: list[str] = field(default_factory=list)
     districts: pd.DataFrame | None = None
     estimated: list[str] = field(default_factory=list)  # Kreise (AGS) with an estimated row
+    loaded_as: int | None = None  # the batch that holds this very file's Kreis rows already (etl.validate)
 
     @property
     def ok(self) -> bool:
@@ -221,58 +224,14 @@ def is_district_file(reports: Sequence[Any]) -> bool:
     return False
 
 
-def recognise(path: Path | str, reports: list[Any], *, regions: RegionIndex, today: date,
-              db_path: Path | str | None = None, con: duckdb.DuckDBPyConnection | None = None) -> list[Any]:
-    """``reports`` of ``etl.validate.check_file``, with a police table per district replaced by its
-    ``DistrictReport`` (checked and converted into Kreis rows); other files come back unchanged.
-
-    Raises ``UnreadableFile`` like the reader. ``con`` (else a read connection to ``db_path``) supplies the
-    mapping and the population.
-    """
-    if not is_district_file(reports):
-        return reports
-    path = Path(path)
-    result = _read(path)
-    tables = [t for t in result.tables if t.dataset is DISTRICT_DATASET]
-    kept = [r for r in reports if r.dataset not in (None, POLICE.id)]
-    notes = [p for p in result.problems]
-    if not tables:  # the first read found a district column; a second that finds none is a reader matter
-        return reports
-    if con is None:
-        with store.connect(db_path) as read_con:
-            report = check_districts(read_con, path, tables, regions=regions, today=today)
-    else:
-        report = check_districts(con, path, tables, regions=regions, today=today)
-    report.errors[:0] = [p for p in notes if p.is_error]
-    report.warnings[:0] = [p for p in notes if not p.is_error]
-    return kept + [report]
-
-
-def _read(path: Path):
-    """The file read with the district dataset forced (the reader's own entry point takes dataset ids only)."""
-    from .reader import UnreadableFile, _read_bytes, unreadable
-    from .safety import read_checked
-
-    data = read_checked(path)
-    try:
-        return _read_bytes(path, data, DISTRICT_DATASET)
-    except UnreadableFile:
-        raise
-    except Exception:  # as reader.read_file: no traceback for a user
-        raise unreadable("read-failed", file=path.name) from None
-
-
-def check_districts(con: duckdb.DuckDBPyConnection, path: Path, tables: list[Any], *, regions: RegionIndex,
-                    today: date) -> DistrictReport:
-    """Check the district tables of a file with the police rules, match the districts, apportion them."""
-    from .validate import _check_dataset, sha256_of
-
-    checked = _check_dataset(tables, path.name, sha256_of(path), regions, today)
-    report = DistrictReport(path.name, checked.sha256, POLICE.id, checked.rows, list(checked.errors),
+def convert(con: duckdb.DuckDBPyConnection, checked: Any) -> DistrictReport:
+    """A police table per district, checked with the police rules (``etl.validate``, dataset
+    ``DISTRICT_DATASET``), matched to the mapping in force and converted into Kreis rows by population."""
+    report = DistrictReport(checked.file, checked.sha256, POLICE.id, checked.rows, list(checked.errors),
                             list(checked.warnings), None, checked.quarters, [], checked.sheets)
     if report.errors:
         return report
-    header = next((t.headers.get("ags") for t in tables if t.headers.get("ags")), DISTRICT_COLUMN.header)
+    header = checked.headers.get("ags") or DISTRICT_COLUMN.header
     mapping = Mapping.from_db(con)
     districts, errors = _match(con, checked.frame, mapping, header)
     if errors:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from monitor.config import ROOT
-from monitor.datasets import DATASETS, Column, Dataset
+from monitor.datasets import DATASETS, KIND_LABELS, Column, Dataset
 from monitor.i18n import translate
 
 from . import reader, validate, values
@@ -18,16 +18,6 @@ from .problems import GROUPS
 from .reader import HEADER_SCAN_ROWS
 
 DOC_PATH = ROOT / "docs" / "datasets.md"
-
-KIND_DE = {
-    "quarter": "Quartal",
-    "ags": "Kreisschlüssel (AGS)",
-    "id": "Kennung (Text)",
-    "category": "Auswahl",
-    "count": "ganze Zahl ≥ 0",
-    "decimal": "Zahl ≥ 0",
-}
-
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
@@ -38,7 +28,7 @@ def _column_row(col: Column) -> str:
     choices = ", ".join(f"„{c}“" for c in col.choices) or "–"
     return "| " + " | ".join(_cell(x) for x in (
         f"`{col.field}`", f"**{col.header}**", col.label_en, "ja" if col.required else "nein",
-        KIND_DE[col.kind], aliases, choices, col.help_de,
+        KIND_LABELS[col.kind], aliases, choices, col.help_de,
     )) + " |"
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import duckdb
 import pandas as pd
@@ -28,18 +28,30 @@ import pandas as pd
 from monitor import config, store
 from monitor.datasets import DATASETS, Dataset
 from monitor.datasets import get as get_dataset
+from monitor.i18n import translate
 from monitor.regions import RegionIndex
 
-from .problems import N_, Both, Msg, Num, Problem, Refusal, os_problem, problem, units
+from .problems import N_, Both, Msg, Num, Problem, Refusal, problem, units
+from .validate import NO_TABLE as NO_TABLE  # the file-level refusal, decided by etl.validate
+from .validate import check_path, loaded_as, no_table
 
 LOADED, UNCHANGED, REJECTED = "loaded", "unchanged", "rejected"
 
-# Load-time problem codes (validation codes live in etl/problems.py).
+# Load-time problem codes (registered with their templates in etl/problems.py).
 KEY_ALREADY_LOADED = "key-already-loaded"
 FILE_ALREADY_LOADED = "file-already-loaded"
-NO_TABLE = "no-table"
 NO_DATA = "no-data"  # same code as the validator's empty-table error
-UNREADABLE_FILE = "unreadable-file"
+
+# What a batch holds, as the history and the pickers name it (German message ids)
+BATCH_KINDS = {"data": N_("Daten"), "population": N_("Bevölkerung"), "targets": N_("Zielwerte"),
+               "boundaries": N_("Grenzen"), "regions": N_("Regionen"), "annotations": N_("Anmerkungen"),
+               "districts": N_("Polizeibezirke")}
+
+
+def batch_kind(kind: str, language: str = "de") -> str:
+    """A batch kind's name in ``language`` (an unknown kind as stored)."""
+    return translate(BATCH_KINDS[kind], language) if kind in BATCH_KINDS else kind
+
 
 _INCOMING = "_incoming_rows"  # name under which a frame is registered while it is loaded
 
@@ -222,36 +234,39 @@ def load_files(
     db_path: Path | str | None = None,
     today: date | None = None,
 ) -> LoadOutcome:
-    """Check each file and load those without errors, one transaction per file.
+    """Check each file (``etl.validate.check_path``) and load those without errors, one transaction per file.
 
     The database is locked only while a file's rows are written; reading and checking happen before.
     """
-    from .districts import recognise
-    from .reader import UnreadableFile
-    from .validate import check_file
-
     with store.connect(db_path) as con:
         regions = RegionIndex.from_db(con)
     today = today or config.today()
-    outcomes = []
-    for path in paths:
-        path = Path(path)
-        try:
-            reports = check_file(path, dataset=dataset, regions=regions, today=today)
-            if dataset in (None, "police"):  # a police file per district becomes the Kreis rows it stands for
-                reports = recognise(path, reports, regions=regions, today=today, db_path=db_path)
-        except UnreadableFile as exc:
-            outcomes.append(FileOutcome.unreadable_file(path, exc.as_problem()))
-            continue
-        except OSError as exc:
-            outcomes.append(FileOutcome.unreadable_file(path, os_problem(path, exc)))
-            continue
-        if not any(r.errors for r in reports):
-            with store.connect(db_path, write=True) as con:
-                outcomes.append(load_file(con, str(path), reports, user=user, replace=replace, is_demo=is_demo))
-        else:
-            outcomes.append(load_file(None, str(path), reports, user=user, replace=replace, is_demo=is_demo))
-    return LoadOutcome(outcomes)
+    return LoadOutcome([
+        load_checked(check_path(path, regions=regions, today=today, dataset=dataset, db_path=db_path), user=user,
+                     replace=replace, is_demo=is_demo, db_path=db_path)
+        for path in paths
+    ])
+
+
+def load_checked(checked: Any, *, user: str, replace: bool = False, is_demo: bool = False,
+                 db_path: Path | str | None = None,
+                 refuse: Callable[[duckdb.DuckDBPyConnection], list[Problem]] | None = None) -> FileOutcome:
+    """Load a file checked by ``etl.validate.check_path`` in one transaction, or say why not.
+
+    ``refuse`` is asked on the write connection before anything is written; the problems it returns refuse the
+    file (the upload page: rows replaced since the person saw the preview). Raises ``store.StoreBusy`` when
+    another process holds the database too long.
+    """
+    file = str(checked.path)
+    if checked.unreadable:
+        return FileOutcome.unreadable_file(file, checked.problem)
+    if checked.problem or any(r.errors for r in checked.reports):
+        return load_file(None, file, checked.reports, user=user, replace=replace, is_demo=is_demo)
+    with store.connect(db_path, write=True) as con:
+        refusals = refuse(con) if refuse else []
+        if refusals:
+            return FileOutcome(file, REJECTED, [TableLoad(r) for r in checked.reports], errors=refusals)
+        return load_file(con, file, checked.reports, user=user, replace=replace, is_demo=is_demo)
 
 
 def load_reports(
@@ -290,8 +305,9 @@ def load_file(
     tables = [TableLoad(r) for r in reports]
     # a report without dataset only carries problems of header rows that became no table
     loadable = [t for t in tables if t.report.dataset is not None]
-    if not loadable and not any(r.errors for r in reports):
-        return FileOutcome(file, REJECTED, tables, errors=[problem(NO_TABLE, file=Path(file).name)])
+    missing = no_table(Path(file).name, reports)
+    if missing:
+        return FileOutcome(file, REJECTED, tables, errors=[missing])
     if any(r.errors for r in reports):
         return FileOutcome(file, REJECTED, tables)
     for t in loadable:
@@ -343,8 +359,8 @@ def _load_table(con, t: TableLoad, *, file_name: str, user: str, replace: bool, 
         t.errors.extend(p for p in problems if p.is_error)
         if t.errors:
             return
-    earlier = _identical_batch(con, ds, t.report.sha256)
-    if earlier is not None and (not by_district or districts.same_as_batch(con, earlier, frame)):
+    earlier = loaded_as(con, t.report, frame)
+    if earlier is not None:
         t.status, t.batch_id = UNCHANGED, earlier
         t.warnings.append(problem(FILE_ALREADY_LOADED, batch=earlier, dataset=Both(ds.label_de, ds.label_en)))
         return
@@ -371,19 +387,6 @@ def _frame_for(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"frame for {ds.id} lacks columns {missing}")
     return frame
-
-
-def _identical_batch(con, ds: Dataset, sha256: str) -> int | None:
-    """The active batch of the same file and dataset whose rows are all still in force, if any."""
-    row = con.execute(
-        f"""SELECT b.batch_id FROM batches b
-            WHERE b.kind = 'data' AND b.dataset = ? AND b.sha256 = ? AND b.status = 'active'
-              AND NOT EXISTS (SELECT 1 FROM {ds.table} t
-                              WHERE t.batch_id = b.batch_id AND t.superseded_by IS NOT NULL)
-            ORDER BY b.batch_id DESC LIMIT 1""",
-        [ds.id, sha256],
-    ).fetchall()
-    return row[0][0] if row else None
 
 
 def _key_conflicts(con, ds: Dataset) -> list[Problem]:

@@ -31,7 +31,6 @@ names what was recognised and what is missing; every problem has a code register
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import zipfile
@@ -263,19 +262,10 @@ def insert_batch(con: duckdb.DuckDBPyConnection, *, kind: str, path: Path, sheet
         """INSERT INTO batches (batch_id, kind, dataset, file_name, sha256, sheet, rows, quarters, regions,
                                 user_name, loaded_at, status, replaced_rows, is_demo, note)
            VALUES (?, ?, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, 'active', 0, FALSE, ?)""",
-        [batch_id, kind, path.name, sha256_of(path), sheet, rows, regions, user,
+        [batch_id, kind, path.name, safety.sha256_of(path), sheet, rows, regions, user,
          datetime.now().replace(microsecond=0), note],
     )
     return batch_id
-
-
-def sha256_of(path: Path) -> str:
-    """The file's SHA-256 in hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def decode_text(raw: bytes) -> str:

@@ -709,30 +709,27 @@ def _encrypted(name: str) -> UnreadableFile:
     return unreadable("encrypted-file", file=name)
 
 
-def read_file(path: Path | str, dataset: str | Dataset | None = None) -> ReadResult:
+def read_file(path: Path | str, dataset: str | Dataset | None = None, *, data: bytes | None = None) -> ReadResult:
     """Read every recognisable table of a spreadsheet or CSV file (after every check of ``etl.safety``).
 
     ``dataset`` (an id of ``monitor.datasets`` or a ``Dataset`` such as the police-district variant) forces the
-    dataset instead of recognising it from the headers. Raises ``UnreadableFile`` (with a stable ``code``) for a
-    file that is refused, empty, encrypted, damaged, not a spreadsheet or has no header row at all — and for any
-    other failure while reading, so that no traceback reaches a user.
+    dataset instead of recognising it from the headers. ``data``: the file's bytes, read and checked by
+    ``etl.safety.read_checked`` already (``etl.validate.check_path`` reads a file once). Raises ``UnreadableFile``
+    (with a stable ``code``) for a file that is refused, empty, encrypted, damaged, not a spreadsheet or has no
+    header row at all — and for any other failure while reading, so that no traceback reaches a user.
     """
     path = Path(path)
-    return read_data(read_checked(path), path.name, dataset)
-
-
-def read_data(data: bytes, name: str, dataset: str | Dataset | None = None) -> ReadResult:
-    """``read_file`` for the bytes of a file called ``name`` that has passed ``etl.safety`` already."""
+    data = read_checked(path) if data is None else data
     forced = get_dataset(dataset) if isinstance(dataset, str) else dataset
     try:
-        return _read_bytes(Path(name), data, forced)
+        return _read_bytes(path, data, forced)
     except UnreadableFile:
         raise
     except RecursionError:
-        raise unreadable("damaged-file", file=name) from None
+        raise unreadable("damaged-file", file=path.name) from None
     except Exception as exc:  # a reader bug must not surface as a traceback; the log keeps it for operators
-        _log.debug("reading %s failed", name, exc_info=exc)
-        raise unreadable("read-failed", file=name) from None
+        _log.debug("reading %s failed", path.name, exc_info=exc)
+        raise unreadable("read-failed", file=path.name) from None
 
 
 def _read_bytes(path: Path, data: bytes, forced: Dataset | None) -> ReadResult:

@@ -21,6 +21,7 @@ stable code whose German template is registered in ``etl/problems.py``.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import struct
@@ -87,6 +88,20 @@ def safe_table(frame: pd.DataFrame) -> pd.DataFrame:
         if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].astype(object).map(neutralise)
     return out
+
+
+def sha256(data: bytes) -> str:
+    """The SHA-256 of a file's bytes in hex: identifies a file already loaded."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_of(path: Path | str) -> str:
+    """The SHA-256 of a file on disk, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def max_file_bytes() -> int:

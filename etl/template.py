@@ -21,8 +21,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from monitor import datasets
-from monitor.datasets import AGS, CATEGORY, COUNT, DECIMAL, ID, QUARTER, Column, Dataset
+from monitor import datasets, fmt
+from monitor.datasets import AGS, CATEGORY, COUNT, DECIMAL, ID, KIND_LABELS, QUARTER, Column, Dataset
+from monitor.i18n import N_, translate
 from monitor.periods import latest_complete_quarter
 from monitor.regions import RegionIndex
 
@@ -42,16 +43,6 @@ BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
-
-KIND_DE = {
-    QUARTER: "Quartal (JJJJ-Qn)",
-    AGS: "Kreisschlüssel (5 Ziffern)",
-    ID: "Text (pseudonyme Kennung)",
-    CATEGORY: "Auswahl aus der Liste",
-    COUNT: "ganze Zahl ≥ 0",
-    DECIMAL: "Zahl ≥ 0, Dezimalkomma erlaubt",
-}
-
 
 def offered_quarters(today: date, extra: Iterable[str] = ()) -> list[str]:
     """The quarters in the dropdown: the last complete ones, newest first, plus any in ``extra``."""
@@ -246,48 +237,66 @@ def _day_count_fields() -> set[str]:
     return {f for ds in datasets.DATASETS.values() for f in ds.day_counts}
 
 
-def help_lines(ds: Dataset, quarters: list[str], today: date) -> list[tuple[str, ...]]:
-    example_quarter = quarters[0]
-    lines: list[tuple[str, ...]] = [
-        (f"Ausfüllhinweise – Vorlage {ds.label_de} (IK-Monitor)",),
-        (f"Stand der Vorlage: {today:%d.%m.%Y}",),
-        (),
-        ("Was eine Zeile ist", f"Im Blatt „{DATA_SHEET}“ steht {ds.unit_de}. {ds.description_de}"),
-        ("Überschriften", f"Die Überschriften in Zeile 1 des Blatts „{DATA_SHEET}“ bitte nicht ändern. "
-                          "Orange hinterlegte Spalten sind Pflichtangaben, blau hinterlegte freiwillig. "
-                          "Ein Kommentar an jeder Überschrift erklärt die Spalte."),
-        ("Quartal", f"In der Form JJJJ-Qn, z. B. {example_quarter}. Die Auswahlliste enthält die letzten "
-                    f"{QUARTERS_OFFERED} abgeschlossenen Quartale; ältere Quartale können nachgemeldet werden "
-                    "(Warnung mit „Ja“ bestätigen). Mehrere Quartale in einer Datei sind möglich."),
-        ("Region", f"Fünfstelliger Kreisschlüssel (AGS) des Kreises oder der kreisfreien Stadt; die Liste steht "
-                   f"im Blatt „{REGIONS_SHEET}“. Zwei Kreise können gleich heißen (z. B. Osnabrück, Stadt "
-                   "03404 und Landkreis 03459) – deshalb zählt der Schlüssel, nicht der Name."),
-        ("Fehlende Angaben", "Freiwillige Angaben, die nicht vorliegen: Zelle leer lassen oder „k.A.“ eintragen. "
-                             "Eine 0 nur eintragen, wenn der Wert wirklich null ist – „nicht erhoben“ ist "
-                             "nicht null. Pflichtangaben dürfen nicht fehlen."),
-        ("Datenschutz", "Nur Anzahlen (Summen) je Zeile – keine Namen, keine Geburtsdaten, keine Einzelfälle, "
-                        "keine personenbezogenen Daten."),
-    ]
-    if ds.per_facility:
-        lines.append(("Einrichtungen", "Jede Einrichtung hat eine pseudonyme, dauerhaft gleiche Kennung "
-                                       "(z. B. NI-FH-017). Keine Adressen und keine Namen – Standorte von "
+# The help sheet's paragraphs: (title, text) as German message ids; {sheet}, {regions}, {quarter} and {offered}
+# are filled in when the sheet is written
+_HELP = (
+    (N_("Überschriften"), N_("Die Überschriften in Zeile 1 des Blatts „{sheet}“ bitte nicht ändern. Orange "
+                             "hinterlegte Spalten sind Pflichtangaben, blau hinterlegte freiwillig. Ein Kommentar "
+                             "an jeder Überschrift erklärt die Spalte.")),
+    (N_("Quartal"), N_("In der Form JJJJ-Qn, z. B. {quarter}. Die Auswahlliste enthält die letzten {offered} "
+                       "abgeschlossenen Quartale; ältere Quartale können nachgemeldet werden (Warnung mit „Ja“ "
+                       "bestätigen). Mehrere Quartale in einer Datei sind möglich.")),
+    (N_("Region"), N_("Fünfstelliger Kreisschlüssel (AGS) des Kreises oder der kreisfreien Stadt; die Liste steht "
+                      "im Blatt „{regions}“. Zwei Kreise können gleich heißen (z. B. Osnabrück, Stadt 03404 und "
+                      "Landkreis 03459) – deshalb zählt der Schlüssel, nicht der Name.")),
+    (N_("Fehlende Angaben"), N_("Freiwillige Angaben, die nicht vorliegen: Zelle leer lassen oder „k.A.“ "
+                                "eintragen. Eine 0 nur eintragen, wenn der Wert wirklich null ist – „nicht "
+                                "erhoben“ ist nicht null. Pflichtangaben dürfen nicht fehlen.")),
+    (N_("Datenschutz"), N_("Nur Anzahlen (Summen) je Zeile – keine Namen, keine Geburtsdaten, keine Einzelfälle, "
+                           "keine personenbezogenen Daten.")),
+)
+_FACILITIES = (N_("Einrichtungen"), N_("Jede Einrichtung hat eine pseudonyme, dauerhaft gleiche Kennung (z. B. "
+                                       "NI-FH-017). Keine Adressen und keine Namen – Standorte von "
                                        "Schutzunterkünften sind vertraulich."))
-    lines += [
-        ("Zahlen", "Ganze Zahlen ohne Tausenderpunkt eingeben; Dezimalzahlen mit Komma (2,5). Keine Formeln, "
-                   "oder vor dem Speichern neu berechnen, damit die Werte in der Datei stehen."),
-        ("Einsenden", "Datei als .xlsx speichern und über die Upload-Seite des IK-Monitors hochladen oder auf dem "
-                      "vereinbarten sicheren Weg an die Landeskoordinierungsstelle senden. Der IK-Monitor prüft die "
-                      "Datei beim Hochladen und nennt jede Unstimmigkeit mit Zeile und Spalte."),
+_SENDING = (
+    (N_("Zahlen"), N_("Ganze Zahlen ohne Tausenderpunkt eingeben; Dezimalzahlen mit Komma (2,5). Keine Formeln, "
+                      "oder vor dem Speichern neu berechnen, damit die Werte in der Datei stehen.")),
+    (N_("Einsenden"), N_("Datei als .xlsx speichern und über die Upload-Seite des IK-Monitors hochladen oder auf "
+                         "dem vereinbarten sicheren Weg an die Landeskoordinierungsstelle senden. Der IK-Monitor "
+                         "prüft die Datei beim Hochladen und nennt jede Unstimmigkeit mit Zeile und Spalte.")),
+)
+# the column table's head
+HELP_COLUMNS = (N_("Spalte"), N_("Angabe"), N_("Art des Werts"), N_("Erklärung"), N_("Erlaubte Werte"))
+
+
+def help_lines(ds: Dataset, quarters: list[str], today: date, language: str = "de") -> list[tuple[str, ...]]:
+    """The help sheet line by line: a title, the date, an empty line, (title, text) paragraphs, an empty line,
+    the column table's head (``HELP_COLUMNS``) and one 5-tuple per column. German in the template; the upload
+    page shows the same in the session's language."""
+    def _(msgid: str, **params) -> str:
+        return translate(msgid, language, **params)
+
+    label = ds.label_en if language == "en" else ds.label_de
+    description = ds.description_en if language == "en" else ds.description_de
+    unit = ds.unit_en if language == "en" else ds.unit_de
+    lines: list[tuple[str, ...]] = [
+        (_("Ausfüllhinweise – Vorlage {dataset} (IK-Monitor)", dataset=label),),
+        (_("Stand der Vorlage: {date}", date=fmt.date_(today, language)),),
         (),
-        ("Spalte", "Angabe", "Art des Werts", "Erklärung", "Erlaubte Werte"),
+        (_("Was eine Zeile ist"), _("Im Blatt „{sheet}“ steht {unit}. {description}", sheet=DATA_SHEET, unit=unit,
+                                    description=description)),
     ]
+    params = {"sheet": DATA_SHEET, "regions": REGIONS_SHEET, "quarter": quarters[0], "offered": QUARTERS_OFFERED}
+    paragraphs = [*_HELP, *((_FACILITIES,) if ds.per_facility else ()), *_SENDING]
+    lines += [(_(title), _(text, **params)) for title, text in paragraphs]
+    lines += [(), tuple(_(h) for h in HELP_COLUMNS)]
     for col in ds.columns:
         # "Spalte „…“" rather than the bare header, so the reader never mistakes this sheet for data
         lines.append((
-            f"Spalte „{col.header}“",
-            "Pflicht" if col.required else "freiwillig",
-            KIND_DE[col.kind],
-            col.help_de,
+            _("Spalte „{header}“", header=col.header),
+            _("Pflicht") if col.required else _("freiwillig"),
+            _(KIND_LABELS[col.kind]),
+            col.help_en if language == "en" and col.help_en else col.help_de,
             ", ".join(col.choices) if col.choices else "",
         ))
     return lines

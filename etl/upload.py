@@ -1,96 +1,45 @@
 """The core of the upload workflow (pages/upload.py and pages/admin.py only arrange what this computes).
 
-* ``check_upload`` checks an uploaded file exactly as ``python -m etl check`` does (hostile files refused
-  first by ``etl.safety``).
+* An uploaded file is checked by ``etl.validate.check_path``, exactly as ``python -m etl check`` checks it
+  (hostile files refused first by ``etl.safety``, police files per district converted into Kreis rows).
 * ``preview_changes`` says what loading a checked table would change: per quarter a new quarter, keys
   added, or "ersetzt 2025-Q2 für 12 Einrichtungen", and per Kreis and quarter the totals before and after.
-* ``load_checked`` loads through ``etl.loader.load_file`` in one transaction, but first compares what would
+* ``load_checked`` loads through ``etl.loader.load_checked`` in one transaction, but first compares what would
   be replaced with what the person confirmed in the preview: if someone else loaded or undid data for the
   same keys in between, nothing is loaded and the page asks to look again (no silent loss of data).
 * ``undo_batch`` undoes any batch, and for boundaries also puts the previous map files back.
 * ``problems_frame`` / ``marked_rows``: the problems with row and column, and the rows with each problem
   cell marked, for the preview table.
-* Reference data (admin page): ``preview_population``, ``preview_targets``, ``stage_boundaries``,
-  ``apply_boundaries``.
+* Reference data (admin page): ``preview_targets``, ``stage_boundaries``, ``apply_boundaries``
+  (population: ``etl.population.preview_population``).
 """
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import duckdb
 import pandas as pd
 
-from monitor import config, store
+from monitor import config, fmt, store
 from monitor.datasets import COUNT, DATASETS, Dataset
 from monitor.datasets import get as get_dataset
+from monitor.i18n import N_, translate
 from monitor.regions import RegionIndex
 
 from . import loader, safety
-from .loader import REJECTED, FileOutcome, TableLoad, UndoOutcome, UndoRefused
-from .problems import Problem, os_problem, problem
-from .reader import UnreadableFile, match_header
+from .loader import FileOutcome, UndoOutcome, UndoRefused
+from .problems import Joined, Msg, Problem, problem, units
+from .reader import match_header
+from .validate import CheckedFile, loaded_as
 
 STALE_PREVIEW = "changed-since-preview"
 ARCHIVE_DIR = "archiv"  # under the boundaries directory: one folder per boundaries batch
 _INCOMING = "_preview_incoming"
 BOUNDARIES_MAX_MB = 150  # a VG250 zip with every layer is about 70 MB
-
-
-# --- checking -----------------------------------------------------------------------------------------------
-
-@dataclass
-class CheckedFile:
-    """An uploaded file after checking: its reports, or why it could not be read at all."""
-
-    name: str
-    path: Path
-    reports: list = field(default_factory=list)  # etl.validate.FileReport
-    problem: Problem | None = None  # why the whole file is refused (unreadable, unsafe, no table), else None
-
-    @property
-    def unreadable(self) -> str | None:
-        return self.problem.message if self.problem else None
-
-    @property
-    def code(self) -> str | None:
-        return self.problem.code if self.problem else None
-
-    @property
-    def errors(self) -> int:
-        return sum(len(r.errors) for r in self.reports) + (1 if self.unreadable else 0)
-
-    @property
-    def warnings(self) -> int:
-        return sum(len(r.warnings) for r in self.reports)
-
-    @property
-    def loadable(self) -> bool:
-        """No errors and at least one recognised table with rows."""
-        return (self.unreadable is None and not any(r.errors for r in self.reports)
-                and any(r.dataset and r.rows for r in self.reports))
-
-
-def check_upload(path: Path | str, *, regions: RegionIndex, today: date | None = None,
-                 dataset: str | None = None) -> CheckedFile:
-    """Check a file as the CLI does; unreadable and refused files come back with a German message."""
-    from .validate import check_file
-
-    path = Path(path)
-    try:
-        reports = check_file(path, dataset=dataset, regions=regions, today=today or config.today())
-    except UnreadableFile as exc:
-        return CheckedFile(path.name, path, problem=exc.as_problem())
-    except OSError as exc:
-        return CheckedFile(path.name, path, problem=os_problem(path, exc))
-    checked = CheckedFile(path.name, path, reports)
-    if not any(r.dataset for r in reports) and not any(r.errors for r in reports):
-        checked.problem = problem(loader.NO_TABLE, file=path.name)
-    return checked
 
 
 # --- what will change ---------------------------------------------------------------------------------------
@@ -106,28 +55,32 @@ class QuarterChange:
     batches: tuple[tuple[int, str], ...]  # (batch id, file name) whose rows would be replaced
     per_facility: bool
 
-    def _units(self, n: int) -> str:
-        one, many = ("Einrichtung", "Einrichtungen") if self.per_facility else ("Kreis", "Kreise")
-        return f"{_n(n)} {one if n == 1 else many}"
-
     @property
     def is_new_quarter(self) -> bool:
         return self.in_force_before == 0
 
+    def _units(self, n: int) -> Msg:
+        return units(n, self.per_facility)
+
     @property
-    def message(self) -> str:
-        """German: "2025-Q3: neues Quartal – 45 Einrichtungen" or "ersetzt 2025-Q2 für 12 Einrichtungen …"."""
+    def message(self) -> Msg:
+        """"2025-Q3: neues Quartal – 45 Einrichtungen." or "ersetzt 2025-Q2 für 12 Einrichtungen …" (a ``Msg``:
+        German as a string, ``.text(language)`` in any language)."""
         if self.is_new_quarter:
-            return f"{self.quarter}: neues Quartal – {self._units(self.incoming)}."
+            return Msg(N_("{quarter}: neues Quartal – {units}."), quarter=self.quarter,
+                       units=self._units(self.incoming))
         added = self.incoming - self.replaced
         if not self.replaced:
-            return (f"{self.quarter}: ergänzt {self._units(added)} (bisher {self._units(self.in_force_before)} "
-                    "geladen, die bleiben).")
-        origin = ", ".join(f"Batch {b} „{name}“" for b, name in self.batches)
-        text = f"ersetzt {self.quarter} für {self._units(self.replaced)} ({origin})"
-        if added:
-            text += f"; {self._units(added)} {'kommt' if added == 1 else 'kommen'} neu hinzu"
-        return text + "."
+            return Msg(N_("{quarter}: ergänzt {units} (bisher {before} geladen, die bleiben)."), quarter=self.quarter,
+                       units=self._units(added), before=self._units(self.in_force_before))
+        origin = Joined(tuple(Msg(N_("Batch {batch} „{file}“"), batch=b, file=name) for b, name in self.batches))
+        if not added:
+            return Msg(N_("ersetzt {quarter} für {units} ({origin})."), quarter=self.quarter,
+                       units=self._units(self.replaced), origin=origin)
+        template = (N_("ersetzt {quarter} für {units} ({origin}); {added} kommt neu hinzu.") if added == 1 else
+                    N_("ersetzt {quarter} für {units} ({origin}); {added} kommen neu hinzu."))
+        return Msg(template, quarter=self.quarter, units=self._units(self.replaced), origin=origin,
+                   added=self._units(added))
 
 
 @dataclass
@@ -159,25 +112,32 @@ class ChangePreview:
         return sorted(self.totals["ags"].unique().tolist()) if len(self.totals) else []
 
     @property
-    def messages(self) -> list[str]:
+    def messages(self) -> list[Msg]:
         if self.identical_batch is not None:
-            return [f"Diese Datei ist bereits als Batch {self.identical_batch} geladen; Laden ändert nichts."]
+            return [Msg(N_("Diese Datei ist bereits als Batch {batch} geladen; Laden ändert nichts."),
+                        batch=self.identical_batch)]
         return [q.message for q in self.quarters]
 
-    def totals_for(self, field_name: str | None = None) -> pd.DataFrame:
-        """The before/after table for display: Quartal, AGS, Kreis, rows and one count field, with German headers."""
+    def totals_for(self, field_name: str | None = None, language: str = "de") -> pd.DataFrame:
+        """The before/after table for display: quarter, AGS, Kreis, rows and one count field (headers in
+        ``language``; the count field by its header in the file, in English by its label)."""
+        def _(msgid: str, **params) -> str:
+            return translate(msgid, language, **params)
+
         ds = get_dataset(self.dataset)
-        unit = "Einrichtungen" if ds.per_facility else "Zeilen"
+        unit = _("Einrichtungen") if ds.per_facility else _("Zeilen")
         out = pd.DataFrame({
-            "Quartal": self.totals["quarter"], "AGS": self.totals["ags"], "Kreis": self.totals["kreis"],
-            f"{unit} vorher": self.totals["rows_before"], f"{unit} nachher": self.totals["rows_after"],
+            _("Quartal"): self.totals["quarter"], "AGS": self.totals["ags"], _("Kreis"): self.totals["kreis"],
+            _("{what} vorher", what=unit): self.totals["rows_before"],
+            _("{what} nachher", what=unit): self.totals["rows_after"],
         })
         if field_name:
-            header = ds.column(field_name).header
+            col = ds.column(field_name)
+            header = col.label_en if language == "en" else col.header
             before, after = self.totals[f"{field_name}_before"], self.totals[f"{field_name}_after"]
-            out[f"{header} vorher"] = before
-            out[f"{header} nachher"] = after
-            out["Änderung"] = after.fillna(0) - before.fillna(0)
+            out[_("{what} vorher", what=header)] = before
+            out[_("{what} nachher", what=header)] = after
+            out[_("Änderung")] = after.fillna(0) - before.fillna(0)
         return out
 
 
@@ -200,16 +160,10 @@ def preview_changes(con: duckdb.DuckDBPyConnection, report) -> ChangePreview:
     try:
         quarters = _quarter_changes(con, ds)
         totals = _totals(con, ds)
-        identical = con.execute(
-            "SELECT max(batch_id) FROM batches "
-            "WHERE kind = 'data' AND dataset = ? AND sha256 = ? AND status = 'active'",
-            [ds.id, report.sha256],
-        ).fetchall()[0][0]
     finally:
         con.complete()
         con.unregister(_INCOMING)
-    if identical is not None and not _fully_in_force(con, ds, identical):
-        identical = None
+    identical = loaded_as(con, report)
     return ChangePreview(report.file, ds.id, quarters, totals, identical)
 
 
@@ -268,12 +222,6 @@ def _totals(con, ds: Dataset) -> pd.DataFrame:
     return totals
 
 
-def _fully_in_force(con, ds: Dataset, batch_id: int) -> bool:
-    replaced = con.execute(f"SELECT count(*) FROM {ds.table} WHERE batch_id = ? AND superseded_by IS NOT NULL",
-                           [batch_id]).fetchall()[0][0]
-    return replaced == 0
-
-
 def preview_file(checked: CheckedFile, *, db_path: Path | str | None = None) -> list[ChangePreview]:
     """The change previews of every recognised table of a file without errors (empty otherwise)."""
     if not checked.loadable:
@@ -286,23 +234,17 @@ def preview_file(checked: CheckedFile, *, db_path: Path | str | None = None) -> 
 
 def load_checked(checked: CheckedFile, *, user: str, replace: bool = False,
                  expected: Sequence[ChangePreview] | None = None, db_path: Path | str | None = None) -> FileOutcome:
-    """Load a checked file in one transaction, as confirmed.
+    """Load a checked file in one transaction, as confirmed (``etl.loader.load_checked``).
 
     With ``expected`` (the previews the person saw), the load is refused when the rows it would replace
     changed in the meantime. Raises ``store.StoreBusy`` when another process holds the database too long.
     """
-    reports = checked.reports
-    if checked.unreadable:
-        return FileOutcome.unreadable_file(checked.name, checked.problem)
-    if any(r.errors for r in reports):
-        return loader.load_file(None, checked.name, reports, user=user, replace=replace)
-    with store.connect(db_path, write=True) as con:
-        if expected is not None:
-            now = [preview_changes(con, r).fingerprint for r in reports if r.dataset and r.frame is not None]
-            if now != [p.fingerprint for p in expected]:
-                return FileOutcome(checked.name, REJECTED, [TableLoad(r) for r in reports],
-                                   errors=[problem(STALE_PREVIEW)])
-        return loader.load_file(con, str(checked.path), reports, user=user, replace=replace)
+    def stale(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+        now = [preview_changes(con, r).fingerprint for r in checked.reports if r.dataset and r.frame is not None]
+        return [problem(STALE_PREVIEW)] if now != [p.fingerprint for p in expected] else []
+
+    return loader.load_checked(checked, user=user, replace=replace, db_path=db_path,
+                               refuse=stale if expected is not None else None)
 
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str,
@@ -317,8 +259,9 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, *, user: str,
             "SELECT max(batch_id) FROM batches WHERE kind = 'boundaries' AND status = 'active' AND batch_id > ?",
             [int(batch_id)]).fetchall()[0][0]
         if later is not None:
-            raise UndoRefused(f"Batch {batch_id} kann nicht rückgängig gemacht werden: Batch {later} hat die Grenzen "
-                              f"danach ersetzt. Bitte zuerst Batch {later} rückgängig machen.")
+            raise UndoRefused(N_("Batch {batch} kann nicht rückgängig gemacht werden: Batch {later} hat die Grenzen "
+                                 "danach ersetzt. Bitte zuerst Batch {later} rückgängig machen."),
+                              batch=batch_id, later=later)
         _restore_boundaries(int(batch_id), Path(boundaries_dir or config.BOUNDARIES_DIR))
     return loader.undo(con, int(batch_id), user=user)
 
@@ -407,33 +350,6 @@ def marked_rows(report, *, only_problems: bool = False, limit: int | None = None
 
 # --- reference data (admin page) --------------------------------------------------------------------------
 
-def preview_population(path: Path | str, *, db_path: Path | str | None = None):
-    """Read and check a population vintage without loading it; returns the Vintage and a per-Land comparison
-    (AGS, Land, bisher, Stichtag bisher, neu, Änderung %) with the vintage in force."""
-    from .population import check_population, read_population
-
-    path = Path(path)
-    safety.read_checked(path)
-    vintage = read_population(path)
-    with store.connect(db_path) as con:
-        regions = RegionIndex.from_db(con)
-        if not vintage.errors:
-            check_population(vintage, regions, con)
-        current = con.execute(
-            """SELECT ags, arg_max(total, reference_date), max(reference_date) FROM population_current
-               WHERE length(ags) <= 2 GROUP BY ags""").fetchall()
-    before = {a: (t, d) for a, t, d in current}
-    rows = []
-    if len(vintage.rows):
-        for r in vintage.rows[vintage.rows["level"].isin(["land", "bund"])].sort_values("ags").itertuples():
-            old, when = before.get(r.ags, (None, None))
-            region = regions.get(r.ags)
-            change = (r.total - old) / old * 100 if old else None
-            rows.append((r.ags, region.name if region else r.name, old, when, int(r.total), change))
-    compare = pd.DataFrame(rows, columns=["AGS", "Land", "bisher", "Stichtag bisher", "neu", "Änderung %"])
-    return vintage, compare
-
-
 def preview_targets(path: Path | str, *, db_path: Path | str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Read and check a Land's targets without loading them; returns the typed rows and the errors."""
     from . import targets
@@ -503,8 +419,9 @@ def apply_boundaries(staging: Path | str, *, source: Path | str, user: str, repo
 def _restore_boundaries(batch_id: int, target: Path) -> None:
     before = target / ARCHIVE_DIR / str(batch_id) / "vorher"
     if not before.parent.exists():
-        raise UndoRefused(f"Für Batch {batch_id} fehlt das Archiv der vorherigen Grenzen ({before.parent}); "
-                          "die Grenzen können nur mit „python -m etl boundaries“ neu eingespielt werden.")
+        raise UndoRefused(N_("Für Batch {batch} fehlt das Archiv der vorherigen Grenzen ({folder}); die Grenzen "
+                             "können nur mit „python -m etl boundaries“ neu eingespielt werden."),
+                          batch=batch_id, folder=str(before.parent))
     for name in _boundary_files():
         if (before / name).exists():
             shutil.copyfile(before / name, target / name)
@@ -512,35 +429,41 @@ def _restore_boundaries(batch_id: int, target: Path) -> None:
             (target / name).unlink(missing_ok=True)
 
 
-KIND_DE = {"data": "Daten", "population": "Bevölkerung", "targets": "Zielwerte", "boundaries": "Grenzen",
-           "regions": "Regionen", "annotations": "Hinweise"}
+def history_frame(batches: Sequence[loader.BatchInfo], language: str = "de") -> pd.DataFrame:
+    """The load history for display (headers and words in ``language``): who, when, which file, rows, status,
+    and who undid a batch when."""
+    def _(msgid: str, **params) -> str:
+        return translate(msgid, language, **params)
 
+    def status(b: loader.BatchInfo) -> str:
+        if b.status == "active":
+            return _("aktiv")
+        if b.undone_at:
+            return _("rückgängig {when} ({user})", when=fmt.datetime_(b.undone_at, language), user=b.undone_by or "–")
+        return b.status
 
-def history_frame(batches: Sequence[loader.BatchInfo]) -> pd.DataFrame:
-    """The load history for display (German headers): who, when, which file, rows, status."""
     return pd.DataFrame({
         "Batch": [b.batch_id for b in batches],
-        "Art": [KIND_DE.get(b.kind, b.kind) for b in batches],
-        "Datensatz": [dataset_label(b.dataset) + (" (Demo)" if b.is_demo else "") for b in batches],
-        "Datei": [b.file_name for b in batches],
-        "Zeilen": [b.rows for b in batches],
-        "Quartale": [", ".join(b.quarters) if len(b.quarters) <= 3 else f"{b.quarters[0]} … {b.quarters[-1]}"
-                     for b in batches],
-        "Regionen": [len(b.regions) for b in batches],
-        "Benutzer": [b.user_name for b in batches],
-        "Geladen": [f"{b.loaded_at:%d.%m.%Y %H:%M}" for b in batches],
-        "Status": ["aktiv" if b.status == "active" else
-                   f"rückgängig {b.undone_at:%d.%m.%Y %H:%M} ({b.undone_by})" if b.undone_at else b.status
-                   for b in batches],
-        "ersetzt": [b.replaced_rows for b in batches],
-        "Hinweis": [b.note or "" for b in batches],
+        _("Art"): [loader.batch_kind(b.kind, language) for b in batches],
+        _("Datensatz"): [dataset_label(b.dataset, language) + (_(" (Demo)") if b.is_demo else "") for b in batches],
+        _("Datei"): [b.file_name for b in batches],
+        _("Zeilen"): [b.rows for b in batches],
+        _("Quartale"): [", ".join(b.quarters) if len(b.quarters) <= 3 else f"{b.quarters[0]} … {b.quarters[-1]}"
+                        for b in batches],
+        _("Regionen"): [len(b.regions) for b in batches],
+        _("Benutzer"): [b.user_name for b in batches],
+        _("Geladen"): [fmt.datetime_(b.loaded_at, language) for b in batches],
+        _("Status"): [status(b) for b in batches],
+        _("ersetzt"): [b.replaced_rows for b in batches],
+        _("Hinweis"): [b.note or "" for b in batches],
     })
 
 
-def batch_label(b: loader.BatchInfo) -> str:
+def batch_label(b: loader.BatchInfo, language: str = "de") -> str:
     """One line naming a batch in a picker: number, kind or dataset, file, time, user."""
-    what = dataset_label(b.dataset) if b.dataset else KIND_DE.get(b.kind, b.kind)
-    return f"Batch {b.batch_id} – {what} – „{b.file_name}“ – {b.loaded_at:%d.%m.%Y %H:%M} – {b.user_name}"
+    what = dataset_label(b.dataset, language) if b.dataset else loader.batch_kind(b.kind, language)
+    return translate(N_("Batch {batch} – {what} – „{file}“ – {when} – {user}"), language, batch=b.batch_id, what=what,
+                     file=b.file_name, when=fmt.datetime_(b.loaded_at, language), user=b.user_name)
 
 
 def reference_kinds() -> tuple[str, ...]:
@@ -553,10 +476,8 @@ def data_kinds() -> tuple[str, ...]:
     return ("data",)
 
 
-def dataset_label(dataset: str | None) -> str:
-    """German label of a dataset id, or a dash."""
-    return DATASETS[dataset].label_de if dataset in DATASETS else "–"
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+def dataset_label(dataset: str | None, language: str = "de") -> str:
+    """The label of a dataset id in ``language``, or a dash."""
+    if dataset not in DATASETS:
+        return "–"
+    return DATASETS[dataset].label_en if language == "en" else DATASETS[dataset].label_de

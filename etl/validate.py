@@ -1,6 +1,8 @@
 """Checking a file against its dataset: cell values, skipped rows and the rules across cells and rows.
 
-``check_file`` reads a file, checks every recognised table and returns one ``FileReport`` per dataset found
+``check_path`` is the one entry for a whole file (command line, loader, upload page): it reads and hashes the file
+once and decides everything about it (see there). ``check_file`` checks every recognised table of it and returns
+one ``FileReport`` per dataset found
 (tables of the same dataset on several sheets are checked together, so a key repeated across sheets is
 found). Each report carries the clean, typed rows ready to load and every problem with its Excel row, the
 header as written in the file and the cell's value.
@@ -14,21 +16,24 @@ It counts as impossible (an error) above 200 %, or when place-days are reported 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable
 
+import duckdb
 import numpy as np
 import pandas as pd
 
+from monitor import store
 from monitor.datasets import AGS, CATEGORY, COUNT, DECIMAL, ID, QUARTER, Column, Dataset
+from monitor.datasets import get as get_dataset
 from monitor.periods import Quarter
 from monitor.regions import RegionIndex
 
+from . import districts, safety
 from . import values as V
-from .problems import N_, Both, Msg, Num, Problem, problem, validity_text
+from .problems import N_, Both, Msg, Num, Problem, UnreadableFile, os_problem, problem, validity_text
 from .reader import RawTable, read_file
 
 MIN_YEAR = 2000
@@ -58,6 +63,8 @@ class FileReport:
     quarters: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # field → header as written in the file
+    loaded_as: int | None = None  # the batch that holds this very table already (set by check_path)
 
     @property
     def ok(self) -> bool:
@@ -74,20 +81,17 @@ class FileReport:
         }
 
 
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file's bytes (identifies a file already loaded)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def check_file(path: Path | str, *, dataset: str | Dataset | None = None, regions: RegionIndex, today: date,
+               data: bytes | None = None, sha256: str | None = None) -> list[FileReport]:
+    """Read and check ``path``; one report per dataset found. Raises ``UnreadableFile`` for unreadable input.
 
-
-def check_file(path: Path, *, dataset: str | None = None, regions: RegionIndex, today: date) -> list[FileReport]:
-    """Read and check ``path``; one report per dataset found. Raises ``UnreadableFile`` for unreadable input."""
+    ``dataset``: an id or a ``Dataset`` forced instead of recognising the headers. ``data`` and ``sha256``: the
+    bytes and their hash when the caller has read the file already (``check_path`` reads and hashes it once).
+    """
     path = Path(path)
-    result = read_file(path, dataset)
-    digest = sha256_of(path)
+    data = safety.read_checked(path) if data is None else data
+    digest = sha256 or safety.sha256(data)
+    result = read_file(path, dataset, data=data)
     groups: dict[str, list[RawTable]] = {}
     for table in result.tables:
         groups.setdefault(table.dataset.id, []).append(table)
@@ -96,6 +100,122 @@ def check_file(path: Path, *, dataset: str | None = None, regions: RegionIndex, 
         reports.append(FileReport(path.name, digest, None, 0, [p for p in result.problems if p.is_error],
                                   [p for p in result.problems if not p.is_error], None))
     return reports
+
+
+# ------------------------------------------------------------------------------------------ one whole file
+
+NO_TABLE = "no-table"
+
+
+@dataclass
+class CheckedFile:
+    """A file after ``check_path``: its reports, or the problem that refuses the whole file."""
+
+    name: str
+    path: Path
+    sha256: str | None = None
+    reports: list = field(default_factory=list)  # FileReport, or districts.DistrictReport for a file per district
+    problem: Problem | None = None  # unreadable, refused, missing, or no table at all; None when it was read
+
+    @property
+    def unreadable(self) -> bool:
+        """The file could not be read at all (exit code 2); a file without any table could (exit code 1)."""
+        return self.problem is not None and self.problem.code != NO_TABLE
+
+    @property
+    def errors(self) -> int:
+        return sum(len(r.errors) for r in self.reports) + (1 if self.problem else 0)
+
+    @property
+    def warnings(self) -> int:
+        return sum(len(r.warnings) for r in self.reports)
+
+    @property
+    def loadable(self) -> bool:
+        """No errors and at least one recognised table with rows."""
+        return (self.problem is None and not any(r.errors for r in self.reports)
+                and any(r.dataset and r.rows for r in self.reports))
+
+
+def check_path(path: Path | str, *, regions: RegionIndex, today: date, dataset: str | None = None,
+               con: duckdb.DuckDBPyConnection | None = None, db_path: Path | str | None = None) -> CheckedFile:
+    """Check one file for the command line, the loader and the upload page alike: read it once (after every
+    check of ``etl.safety``) and hash it once; an unreadable, refused or missing file, or one without any table,
+    becomes the file's ``problem``; a police file per police district becomes the Kreis rows it stands for
+    (``etl.districts``); a table whose identical file is already loaded and in force gets ``loaded_as``.
+
+    ``con`` (else a read connection to ``db_path``) supplies the district mapping, the population and the batches.
+    """
+    path = Path(path)
+    try:
+        data = safety.read_checked(path)
+    except UnreadableFile as exc:
+        return CheckedFile(path.name, path, problem=exc.as_problem())
+    except OSError as exc:
+        return CheckedFile(path.name, path, problem=os_problem(path, exc))
+    digest = safety.sha256(data)
+    if con is None:
+        with store.connect(db_path) as read_con:
+            return _check_read(path, data, digest, dataset, regions, today, read_con)
+    return _check_read(path, data, digest, dataset, regions, today, con)
+
+
+def _check_read(path: Path, data: bytes, digest: str, dataset: str | None, regions: RegionIndex, today: date,
+                con: duckdb.DuckDBPyConnection) -> CheckedFile:
+    try:
+        reports = check_file(path, dataset=dataset, regions=regions, today=today, data=data, sha256=digest)
+        if dataset in (None, districts.POLICE.id) and districts.is_district_file(reports):
+            reports = _per_district(path, data, digest, reports, regions, today, con)
+    except UnreadableFile as exc:
+        return CheckedFile(path.name, path, digest, problem=exc.as_problem())
+    checked = CheckedFile(path.name, path, digest, reports, no_table(path.name, reports))
+    for report in reports:
+        if report.dataset and not report.errors and report.frame is not None:
+            report.loaded_as = loaded_as(con, report)
+    return checked
+
+
+def no_table(name: str, reports: list) -> Problem | None:
+    """The refusal of a file in which no table was recognised and no other error says why."""
+    if any(r.dataset for r in reports) or any(r.errors for r in reports):
+        return None
+    return problem(NO_TABLE, file=name)
+
+
+def _per_district(path: Path, data: bytes, digest: str, reports: list, regions: RegionIndex, today: date,
+                  con: duckdb.DuckDBPyConnection) -> list:
+    """The reports with the police table checked again as one per police district and converted into Kreis rows;
+    the other datasets of the file stay as they were."""
+    again = check_file(path, dataset=districts.DISTRICT_DATASET, regions=regions, today=today, data=data,
+                       sha256=digest)
+    tables = [r for r in again if r.dataset == districts.DISTRICT_DATASET.id]
+    if not tables:  # the first check found a district column; a second that finds none is a reader matter
+        return reports
+    notes = [p for r in again if r.dataset is None for p in r.errors + r.warnings]
+    report = districts.convert(con, tables[0])
+    report.errors[:0] = [p for p in notes if p.is_error]
+    report.warnings[:0] = [p for p in notes if not p.is_error]
+    return [r for r in reports if r.dataset not in (None, districts.POLICE.id)] + [report]
+
+
+def loaded_as(con: duckdb.DuckDBPyConnection, report, frame: pd.DataFrame | None = None) -> int | None:
+    """The batch that already holds this very table, so that loading it again changes nothing: the same file
+    (SHA-256) and dataset, active, every row of it still in force — and for a police file per district the same
+    Kreis rows (``frame``, else the report's), since a changed mapping or population splits it differently."""
+    ds = get_dataset(report.dataset)
+    row = con.execute(
+        f"""SELECT b.batch_id FROM batches b
+            WHERE b.kind = 'data' AND b.dataset = ? AND b.sha256 = ? AND b.status = 'active'
+              AND NOT EXISTS (SELECT 1 FROM {ds.table} t
+                              WHERE t.batch_id = b.batch_id AND t.superseded_by IS NOT NULL)
+            ORDER BY b.batch_id DESC LIMIT 1""",
+        [ds.id, report.sha256],
+    ).fetchall()
+    batch = row[0][0] if row else None
+    if batch is not None and getattr(report, "districts", None) is not None:
+        if not districts.same_as_batch(con, batch, report.frame if frame is None else frame):
+            return None
+    return batch
 
 
 # ------------------------------------------------------------------------------------------------ tables
@@ -132,7 +252,7 @@ def _check_dataset(tables: list[RawTable], file: str, digest: str, regions: Regi
     quarters = sorted(frame["quarter"].dropna().unique().tolist())
     kreise = sorted(frame["ags"].dropna().unique().tolist())
     sheets = [t.sheet for t in tables if t.sheet is not None]
-    return FileReport(file, digest, ds.id, len(frame), errors, warnings, frame, quarters, kreise, sheets)
+    return FileReport(file, digest, ds.id, len(frame), errors, warnings, frame, quarters, kreise, sheets, headers)
 
 
 def _headers(ds: Dataset, tables: list[RawTable]) -> dict[str, str]:

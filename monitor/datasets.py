@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import N_
+
 # Column kinds. ``count``: non-negative whole number; ``decimal``: non-negative number.
 QUARTER, AGS, ID, CATEGORY, COUNT, DECIMAL = "quarter", "ags", "id", "category", "count", "decimal"
 
@@ -19,6 +21,16 @@ SQL_TYPES = {
     CATEGORY: "VARCHAR",
     COUNT: "BIGINT",
     DECIMAL: "DOUBLE",
+}
+
+# What a person enters in a column of each kind (template help sheet, upload page, glossary); German message ids
+KIND_LABELS = {
+    QUARTER: N_("Quartal (JJJJ-Qn)"),
+    AGS: N_("Kreisschlüssel (5 Ziffern)"),
+    ID: N_("Text (pseudonyme Kennung)"),
+    CATEGORY: N_("Auswahl aus der Liste"),
+    COUNT: N_("ganze Zahl ≥ 0"),
+    DECIMAL: N_("Zahl ≥ 0, Dezimalkomma erlaubt"),
 }
 
 

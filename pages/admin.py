@@ -28,7 +28,7 @@ from etl.targets import COLUMNS as TARGET_COLUMNS
 from etl.targets import known_indicators, load_targets
 from monitor import annotations, config, geo, store
 from ui import auth, data
-from ui.i18n import N_, _, fmt, lang, n_, translate
+from ui.i18n import N_, _, fmt, lang, message, n_, translate
 
 STATE = "admin"
 BASES = (N_("aus der Datei"), "Zensus 2022", "Zensus 2011")
@@ -56,8 +56,8 @@ def _saved(uploaded, kind: str) -> Path:
 
 
 def _flash() -> None:
-    for kind, message in _state()["flash"]:
-        (st.error if kind == "error" else st.success)(message)
+    for kind, text in _state()["flash"]:
+        (st.error if kind == "error" else st.success)(text)
     _state()["flash"].clear()
 
 
@@ -66,12 +66,12 @@ def _run_load(func, path: Path, user_name: str, file_id: str, options: dict | No
     try:
         result = func(path, user=user_name, **(options or {}))
     except (store.StoreBusy, safety.UnsafeFile) as exc:
-        _state()["flash"].append(("error", str(exc)))
+        _state()["flash"].append(("error", message(exc)))
         return
     if result["status"] in (loader.LOADED, loader.UNCHANGED):
-        _state()["loaded"][file_id] = result["message"]
+        _state()["loaded"][file_id] = message(result["message"])
     else:
-        errors = " ".join(p.message for p in result["errors"])
+        errors = " ".join(message(p) for p in result["errors"])
         _state()["flash"].append(("error", f"{result['message']} {errors}"))
 
 
@@ -86,7 +86,7 @@ def _apply_boundaries(key: str, user_name: str) -> None:
         _state()["flash"].append(("error", _("Die Grenzen wurden nicht übernommen: {reason}", reason=exc)))
         return
     _state()["loaded"][key] = _("Grenzen als Batch {batch} übernommen: {message}", batch=batch_id,
-                                message=staged["report"]["message"])
+                                message=message(staged["report"]["message"]))
 
 
 def _undo(batch_id: int, user_name: str) -> None:
@@ -96,9 +96,9 @@ def _undo(batch_id: int, user_name: str) -> None:
         with store.connect(write=True) as con:
             outcome = core.undo_batch(con, batch_id, user=user_name)
     except (loader.UndoRefused, store.StoreBusy, OSError) as exc:
-        _state()["flash"].append(("error", str(exc)))
+        _state()["flash"].append(("error", message(exc)))
         return
-    _state()["flash"].append(("success", outcome.message))
+    _state()["flash"].append(("success", message(outcome.message)))
 
 
 def _problems(errors, warnings=()) -> None:
@@ -152,7 +152,7 @@ def _draw_targets() -> None:
     try:
         frame, errors = core.preview_targets(path)
     except (safety.UnsafeFile, store.StoreBusy) as exc:
-        st.error(str(exc))
+        st.error(message(exc))
         return
     if errors:
         st.error(_rejected(path.name, len(errors)), icon=":material/block:")
@@ -193,7 +193,7 @@ def _draw_population() -> None:
     try:
         vintage, compare = preview_population(path, **options)
     except (safety.UnsafeFile, store.StoreBusy) as exc:
-        st.error(str(exc))
+        st.error(message(exc))
         return
     counts = vintage.rows["level"].value_counts() if len(vintage.rows) else pd.Series(dtype=int)
     when = fmt.date_(vintage.reference_date, lang()) if vintage.reference_date else "?"
@@ -235,9 +235,9 @@ def _draw_regions() -> None:
     try:
         plan = load_regions(path, user=user.name, dry_run=True)
     except (safety.UnsafeFile, store.StoreBusy) as exc:
-        st.error(str(exc))
+        st.error(message(exc))
         return
-    st.markdown(_("**Vorschau:** {message}", message=plan["message"]))
+    st.markdown(_("**Vorschau:** {message}", message=message(plan["message"])))
     if plan["lines"]:
         st.markdown("\n".join(f"- {line}" for line in plan["lines"]))
     _problems(plan["errors"], plan["warnings"])
@@ -258,14 +258,15 @@ def _add_note(user_name: str) -> None:
         result = add_annotation(ags=form["ags"] or None, quarter=form["quarter"], kind=form["kind"],
                                 text_de=form["text_de"], text_en=form["text_en"], source=form["source"], user=user_name)
     except store.StoreBusy as exc:
-        _state()["flash"].append(("error", str(exc)))
+        _state()["flash"].append(("error", message(exc)))
         return
     if result["status"] == loader.LOADED:
-        _state()["flash"].append(("success", result["message"]))
+        _state()["flash"].append(("success", message(result["message"])))
         for k in ("text_de", "text_en", "source"):
             st.session_state[f"note_{k}"] = ""
     else:
-        _state()["flash"].append(("error", " ".join([result["message"], *(p.message for p in result["errors"])])))
+        reasons = [message(result["message"]), *(message(p) for p in result["errors"])]
+        _state()["flash"].append(("error", " ".join(reasons)))
 
 
 def _draw_annotations() -> None:
@@ -319,7 +320,7 @@ def _draw_boundaries() -> None:
         staged[uploaded.file_id] = {"dir": out, "source": path, "report": report}
     report = staged[uploaded.file_id]["report"]
     st.markdown(_("**Vorschau:** {message} Dateigrößen: {sizes}. Quellenangabe: {attribution}",
-                  message=report["message"], attribution=report["attribution"],
+                  message=message(report["message"]), attribution=report["attribution"],
                   sizes=", ".join(f"{name} {fmt.integer(kb, lang())} KB" for name, kb in report["size_kb"].items())))
     for warning in report["warnings"]:
         st.warning(warning)
@@ -333,18 +334,19 @@ def _draw_protocol() -> None:
         with store.connect() as con:
             batches = [b for b in loader.history(con) if b.kind in REFERENCE_KINDS]
     except store.StoreBusy as exc:
-        st.warning(str(exc))
+        st.warning(message(exc))
         return
     if not batches:
         st.info(_("Noch keine Referenzdaten geladen; es gelten die mitgelieferten Stände."))
         return
-    protocol = core.history_frame(batches).drop(columns=["Datensatz", "Quartale", "ersetzt"])
+    protocol = core.history_frame(batches, lang()).drop(columns=[_("Datensatz"), _("Quartale"), _("ersetzt")])
     st.dataframe(safety.safe_table(protocol), hide_index=True, width="stretch", key="reference_history")
     active = {b.batch_id: b for b in batches if b.status == "active"}
     if not active:
         return
+    language = lang()
     chosen = st.selectbox(_("Batch rückgängig machen"), list(active), key="admin_undo_batch",
-                          format_func=lambda b: core.batch_label(active[b]))
+                          format_func=lambda b: core.batch_label(active[b], language))
     sure = st.checkbox(_("Ja, Batch {batch} rückgängig machen.", batch=chosen), key=f"admin_undo_sure_{chosen}")
     st.button(_("Rückgängig machen"), key="admin_undo_button", disabled=not sure, icon=":material/undo:",
               on_click=_undo, args=(chosen, user.name))

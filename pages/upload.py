@@ -20,11 +20,12 @@ import streamlit as st
 
 from etl import loader, safety
 from etl import upload as core
-from etl.template import help_lines, offered_quarters, write_template
+from etl.template import HELP_COLUMNS, help_lines, offered_quarters, write_template
+from etl.validate import CheckedFile, check_path
 from monitor import config, store
 from monitor.datasets import DATASETS
 from ui import auth, data, release_panel
-from ui.i18n import _, fmt, lang, n_, pick
+from ui.i18n import _, fmt, lang, message, n_, pick
 
 PREVIEW_ROWS = 500  # rows drawn in a preview table; the problems table always lists every problem
 LINKS_SHOWN = 8
@@ -52,7 +53,7 @@ def _safe_name(name: str) -> str:
     return name[-150:]
 
 
-def _checked(uploaded) -> core.CheckedFile:
+def _checked(uploaded) -> CheckedFile:
     """Check an uploaded file once per upload (keyed by the upload's id)."""
     state = _state()
     if uploaded.file_id not in state["checked"]:
@@ -62,11 +63,11 @@ def _checked(uploaded) -> core.CheckedFile:
         if uploaded.size > safety.max_file_bytes():
             # not even written to disk; the message is the same as for any file over the limit
             refusal = safety.too_large(path.name, uploaded.size, safety.max_file_bytes())
-            state["checked"][uploaded.file_id] = core.CheckedFile(path.name, path, problem=refusal.as_problem())
+            state["checked"][uploaded.file_id] = CheckedFile(path.name, path, problem=refusal.as_problem())
         else:
             path.write_bytes(uploaded.getvalue())
             with st.spinner(_("„{name}“ wird geprüft …", name=path.name)):
-                state["checked"][uploaded.file_id] = core.check_upload(path, regions=regions)
+                state["checked"][uploaded.file_id] = check_path(path, regions=regions, today=config.today())
     return state["checked"][uploaded.file_id]
 
 
@@ -96,7 +97,7 @@ def _load(fid: str, user_name: str) -> None:
         state["flash"].append(("error", _("„{name}“ wurde nicht geladen: {reason}", name=checked.name, reason=exc)))
         return
     if outcome.status == loader.REJECTED:
-        problems = [p.message for p in outcome.errors] + [p.message for t in outcome.tables for p in t.errors]
+        problems = [p.text(lang()) for p in outcome.errors] + [p.text(lang()) for t in outcome.tables for p in t.errors]
         state["flash"].append(("error", _("„{name}“ wurde nicht geladen: {reason}", name=checked.name,
                                           reason=" ".join(problems))))
         return
@@ -111,9 +112,9 @@ def _undo(batch_id: int, user_name: str) -> None:
         with store.connect(write=True) as con:
             outcome = core.undo_batch(con, batch_id, user=user_name)
     except (loader.UndoRefused, store.StoreBusy) as exc:
-        state["flash"].append(("error", str(exc)))
+        state["flash"].append(("error", message(exc)))
         return
-    state["flash"].append(("success", outcome.message))
+    state["flash"].append(("success", message(outcome.message)))
 
 
 def _clear() -> None:
@@ -135,8 +136,8 @@ def _go(ags: str, quarter: str) -> None:
 
 def _flash() -> None:
     state = _state()
-    for kind, message in state["flash"]:
-        (st.error if kind == "error" else st.success)(message)
+    for kind, text in state["flash"]:
+        (st.error if kind == "error" else st.success)(text)
     state["flash"].clear()
 
 
@@ -187,14 +188,16 @@ def _draw_report(fid: str, n: int, report) -> None:
 def _draw_changes(fid: str, previews: list[core.ChangePreview]) -> None:
     st.markdown(_("**Was sich ändert**"))
     for i, p in enumerate(previews):
-        st.markdown(f"*{_dataset(p.dataset)}*\n" + "\n".join(f"- {m}" for m in p.messages))
+        st.markdown(f"*{_dataset(p.dataset)}*\n" + "\n".join(f"- {m.text(lang())}" for m in p.messages))
         if p.identical_batch is not None or not len(p.totals):
             continue
         fields = core.count_fields(p.dataset)
         ds = DATASETS[p.dataset]
+        english = lang() == "en"
         chosen = st.selectbox(_("Summe je Kreis vorher und nachher"), fields, key=f"field_{fid}_{i}",
-                              format_func=lambda f, ds=ds: ds.column(f).header)
-        st.dataframe(safety.safe_table(p.totals_for(chosen)), hide_index=True, width="stretch",
+                              format_func=lambda f, ds=ds, english=english: (
+                                  ds.column(f).label_en if english else ds.column(f).header))
+        st.dataframe(safety.safe_table(p.totals_for(chosen, lang())), hide_index=True, width="stretch",
                      key=f"totals_{fid}_{i}")
 
 
@@ -246,8 +249,8 @@ def _draw_file(uploaded) -> None:
         if fid in state["done"]:
             _draw_done(fid, state["done"][fid])
             return
-        if checked.unreadable:
-            st.error(checked.unreadable, icon=":material/block:")
+        if checked.problem:
+            st.error(checked.problem.text(lang()), icon=":material/block:")
             st.caption(_("Aus dieser Datei wurde nichts gespeichert."))
             return
         for n, report in enumerate(checked.reports):
@@ -261,7 +264,7 @@ def _draw_file(uploaded) -> None:
         try:
             previews = core.preview_file(checked)
         except store.StoreBusy as exc:
-            st.warning(str(exc))
+            st.warning(message(exc))
             return
         state["previews"][fid] = previews
         _draw_changes(fid, previews)
@@ -286,12 +289,13 @@ def _draw_history() -> None:
         with store.connect() as con:
             batches = [b for b in loader.history(con) if b.kind in core.data_kinds()]
     except store.StoreBusy as exc:
-        st.warning(str(exc))
+        st.warning(message(exc))
         return
     if not batches:
         st.info(_("Noch keine Quartalsdaten geladen."))
         return
-    st.dataframe(safety.safe_table(core.history_frame(batches).drop(columns=["Art", "Hinweis"])), hide_index=True,
+    st.dataframe(safety.safe_table(core.history_frame(batches, lang()).drop(columns=[_("Art"), _("Hinweis")])),
+                 hide_index=True,
                  width="stretch", key="history")
     active = [b for b in batches if b.status == "active"]
     if not active:
@@ -301,8 +305,9 @@ def _draw_history() -> None:
                  "Zeilen, die er ersetzt hatte, gelten wieder. Ein Batch, dessen Zeilen später ersetzt wurden, kann "
                  "erst nach dem späteren rückgängig gemacht werden."))
     by_id = {b.batch_id: b for b in active}
+    language = lang()
     chosen = st.selectbox(_("Batch"), list(by_id), key="undo_batch",
-                          format_func=lambda b: core.batch_label(by_id[b]))
+                          format_func=lambda b: core.batch_label(by_id[b], language))
     sure = st.checkbox(_("Ja, Batch {batch} rückgängig machen.", batch=chosen), key=f"undo_sure_{chosen}")
     st.button(_("Rückgängig machen"), key="undo_button", disabled=not sure, icon=":material/undo:",
               on_click=_undo, args=(chosen, user.name))
@@ -333,15 +338,15 @@ def _draw_help() -> None:
     quarters = offered_quarters(config.today())
     for ds in DATASETS.values():
         with st.expander(_("Ausfüllhinweise {dataset}", dataset=pick(ds.label_de, ds.label_en))):
-            lines = help_lines(ds, quarters, config.today())
-            columns = [line for line in lines if len(line) == 5 and line[0] != "Spalte"]
+            lines = help_lines(ds, quarters, config.today(), lang())
+            head = tuple(_(h) for h in HELP_COLUMNS)
+            columns = [line for line in lines if len(line) == 5 and line != head]
             for line in lines[3:]:
                 if len(line) == 2:
                     st.markdown(f"**{line[0]}:** {line[1]}")
-            help_table = pd.DataFrame(columns, columns=["Spalte", "Angabe", "Art des Werts", "Erklärung",
-                                                        "Erlaubte Werte"])
+            help_table = pd.DataFrame(columns, columns=list(head))
             st.dataframe(safety.safe_table(help_table), hide_index=True, width="stretch", key=f"help_{ds.id}",
-                         column_config={"Erklärung": st.column_config.TextColumn(width="large")})
+                         column_config={head[3]: st.column_config.TextColumn(width="large")})
 
 
 # --- the page -------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ the KPBV excerpt) are used from there: the shipped mapping is checked against th
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 from fractions import Fraction
@@ -22,7 +23,7 @@ from etl import districts, loader
 from etl.cli import main as etl_main
 from etl.districts import Mapping, largest_remainder
 from monitor import config, indicators, release, store
-from monitor.regions import normalise_name
+from monitor.regions import RegionIndex, normalise_name
 
 REAL = SHARED / "real" / "police_districts"
 SAXONY = REAL / "sachsen_polizeidirektion_kreis_2020.csv"
@@ -548,3 +549,24 @@ SCENARIOS = {
     "district-map-share-missing": test_the_real_nrw_table_lacks_the_shares_an_import_needs,
     **{code: test_a_bad_mapping_is_refused_and_nothing_changes for code in MAPPING_CASES},
 }
+
+
+def test_check_and_the_upload_check_recognise_a_district_file_as_load_does(initialised_copy, tmp_path, capsys):
+    """One entry for checking a file (etl.validate.check_path): the district file is converted in `check` and on
+    the upload page too, not only in `load`, and once loaded it is named as loaded."""
+    from etl.validate import check_path
+
+    path, _ = _district_file(tmp_path / "sachsen_pd.csv", "14", mapping=_mapping(initialised_copy))
+    assert etl_main(["check", str(path), "--json"]) == 0
+    [entry] = json.loads(capsys.readouterr().out)["files"]
+    assert entry["format"] == "police_districts" and entry["districts"] == 5 and len(entry["estimated_kreise"]) == 13
+    with store.connect(initialised_copy) as con:
+        regions = RegionIndex.from_db(con)
+    checked = check_path(path, regions=regions, today=config.today())
+    [report] = checked.reports
+    assert isinstance(report, districts.DistrictReport) and checked.loadable and report.loaded_as is None
+    assert len(report.frame) == 13 and report.frame["estimated"].all()
+    batch = loader.load_files([path], user="test").files[0].batch_ids[0]
+    assert check_path(path, regions=regions, today=config.today()).reports[0].loaded_as == batch
+    assert etl_main(["check", str(path)]) == 0
+    assert f"bereits als Batch {batch} geladen" in capsys.readouterr().out

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from etl import loader, safety
 from etl import upload as core
 from etl.reader import UnreadableFile, read_file
-from monitor import store
+from etl.validate import check_path
+from monitor import config, store
 from monitor.regions import RegionIndex
 from tests.messy import FIXTURES, headers, police, write_csv, write_xlsx
 from tests.messy import shelter as messy_shelter
@@ -172,9 +173,9 @@ def test_hostile_file_is_refused_and_nothing_is_stored(case_id, initialised_copy
     before = snapshot()
     with store.connect() as con:
         regions = RegionIndex.from_db(con)
-    checked = core.check_upload(path, regions=regions)
-    assert checked.code == code, checked.unreadable
-    assert text in checked.unreadable
+    checked = check_path(path, regions=regions, today=config.today())
+    assert checked.unreadable and checked.problem.code == code, checked.problem
+    assert text in checked.problem.message
     assert not checked.loadable
     outcome = core.load_checked(checked, user="anna")
     assert outcome.status == loader.REJECTED and outcome.unreadable
@@ -285,7 +286,7 @@ def test_tables_of_uploaded_content_neutralise_formulas_for_their_download(tmp_p
                                                messy_shelter(facility=hostile, places_women="=1+1") + ["x"]])
     with store.connect() as con:
         regions = RegionIndex.from_db(con)
-    checked = core.check_upload(path, regions=regions)
+    checked = check_path(path, regions=regions, today=config.today())
     [report] = checked.reports
     problems = safety.safe_table(core.problems_frame(report.errors, report.warnings))
     assert "'@SUMME(1)" in problems["Spalte"].tolist() and "'=1+1" in problems["Wert"].tolist()

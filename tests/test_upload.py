@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl import accounts, loader
 from etl import upload as core
+from etl.validate import CheckedFile, check_path
 from monitor import config, store
 from monitor.regions import RegionIndex
 from tests.conftest import ROOT, copy_store
@@ -42,8 +43,8 @@ def regions() -> RegionIndex:
         return RegionIndex.from_db(con)
 
 
-def check(path: Path) -> core.CheckedFile:
-    return core.check_upload(path, regions=regions())
+def check(path: Path) -> CheckedFile:
+    return check_path(path, regions=regions(), today=config.today())
 
 
 def ni_fh_001(tmp_path: Path, name: str = "korrektur.xlsx", **values) -> Path:

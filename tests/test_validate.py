@@ -461,3 +461,31 @@ def test_excel_error_cells_are_errors_at_their_cell_not_missing_values(tmp_path,
 def test_every_excel_error_value_written_as_text_is_an_error(tmp_path, regions, written):
     report = _one(_police_csv(tmp_path, messy.police(victims_male=written)), regions)
     assert _codes(report.errors) == [("excel-error", 2, "Opfer männlich")]
+
+
+def test_check_path_reads_and_hashes_a_file_once(tmp_path, regions, monkeypatch, initialised_copy):
+    """The one entry for a file (CLI check and load, loader, upload page) reads it once and hashes it once."""
+    from etl import safety, validate
+
+    path = _police_csv(tmp_path, messy.police())
+    reads, hashes = [], []
+    read_checked, sha256 = safety.read_checked, safety.sha256
+    monkeypatch.setattr(safety, "read_checked", lambda *a, **k: reads.append(a) or read_checked(*a, **k))
+    monkeypatch.setattr(safety, "sha256", lambda data: hashes.append(len(data)) or sha256(data))
+    checked = validate.check_path(path, regions=regions, today=TODAY)
+    assert (len(reads), len(hashes)) == (1, 1)
+    assert checked.sha256 == hashlib.sha256(path.read_bytes()).hexdigest() == checked.reports[0].sha256
+    assert checked.loadable and checked.problem is None and checked.reports[0].loaded_as is None
+
+
+def test_check_path_turns_every_refusal_into_the_files_problem(tmp_path, regions, initialised_copy):
+    from etl import validate
+
+    missing = validate.check_path(tmp_path / "fehlt.xlsx", regions=regions, today=TODAY)
+    assert missing.unreadable and missing.problem.code == "file-not-found" and not missing.loadable
+    empty = tmp_path / "leer.csv"
+    empty.write_bytes(b"")
+    assert validate.check_path(empty, regions=regions, today=TODAY).problem.code == "empty-file"
+    macro = tmp_path / "makro.xlsm"
+    macro.write_bytes(b"PK\x03\x04")
+    assert validate.check_path(macro, regions=regions, today=TODAY).problem.code == "macro-file"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from monitor import fmt
-from monitor.i18n import LANGUAGES, N_, NP_, Failure, ntranslate, ptranslate, translate
+from monitor.i18n import LANGUAGES, N_, NP_, ntranslate, ptranslate, translate
 
 __all__ = ["LANGUAGES", "N_", "NP_", "_", "message", "lang", "n_", "p_", "pick", "fmt", "translate"]
 
@@ -36,9 +36,11 @@ def n_(singular: str, plural: str, n: int, **params) -> str:
     return ntranslate(singular, plural, n, lang(), **params)
 
 
-def message(exc: BaseException) -> str:
-    """An error's message in the session's language (errors built on ``monitor.i18n.Failure``), else as raised."""
-    return exc.text(lang()) if isinstance(exc, Failure) else str(exc)
+def message(item: object) -> str:
+    """An error, a problem or a message fragment in the session's language: anything that says itself per
+    language (``text(language)``: ``monitor.i18n.Failure``, ``etl.problems.Problem`` and ``Msg``), else as is."""
+    text = getattr(item, "text", None)
+    return text(lang()) if callable(text) else str(item)
 
 
 def pick(de: str, en: str | None) -> str:
