@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from monitor import config, images, indicators, reports, store  # noqa: E402
+from monitor.figures import LiveFigures  # noqa: E402
 
 AIM_BRIEFING_S = 5.0
 
@@ -35,7 +36,8 @@ import sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
 from monitor import images, reports
-b = reports.briefing_for({region!r}, {period!r})
+from monitor.figures import LiveFigures
+b = reports.build_briefing(LiveFigures(), {region!r}, {period!r})
 pdf = reports.briefing_pdf(b)
 print(time.perf_counter() - t0, images.renderer().starts, len(pdf))
 """
@@ -44,7 +46,8 @@ COLD_IMAGE_SCRIPT = """
 import sys, time
 sys.path.insert(0, {root!r})
 from monitor import images, reports
-b = reports.briefing_for({region!r}, {period!r})
+from monitor.figures import LiveFigures
+b = reports.build_briefing(LiveFigures(), {region!r}, {period!r})
 fig = reports.briefing_figures(b)["schutzplaetze-vergleich"]
 t0 = time.perf_counter()
 images.to_image(fig, {fmt!r})
@@ -90,7 +93,8 @@ def main() -> None:
     start = time.perf_counter() - t
     print(f"Browserstart (einmal je Serverprozess):          {start:6.2f} s")
 
-    gather, b = timed(lambda: reports.briefing_for(args.region, period), args.runs)
+    figures = LiveFigures()
+    gather, b = timed(lambda: reports.build_briefing(figures, args.region, period), args.runs)
     figs = reports.briefing_figures(b)
     fig = figs["schutzplaetze-vergleich"]
     png_warm, _ = timed(lambda: images.to_png(fig), args.runs)
@@ -105,7 +109,8 @@ def main() -> None:
           f"je Diagramm {all_png / len(figs):5.2f} s")
 
     pdf_warm, pdf = timed(lambda: reports.briefing_pdf(b), args.runs)
-    brief_warm, _ = timed(lambda: reports.briefing_pdf(reports.briefing_for(args.region, period)), args.runs)
+    brief_warm, _ = timed(lambda: reports.briefing_pdf(reports.build_briefing(figures, args.region, period)),
+                          args.runs)
     cold_total, starts, size = fresh_process(COLD_SCRIPT.format(root=str(ROOT), region=args.region, period=period))
     print(f"Regionalbriefing: Daten                           {gather:6.2f} s")
     print(f"Regionalbriefing: PDF mit Diagrammen              {pdf_warm:6.2f} s   ({len(pdf) // 1024} KB)")
@@ -117,7 +122,7 @@ def main() -> None:
     tile, _ = timed(lambda: reports.tile_png(b), args.runs)
     print(f"Folienkachel 1200 × 675, warm:                    {tile:6.2f} s")
     land_runs = max(1, args.runs // 2)
-    land_data, lr = timed(lambda: reports.land_report_for(land, period), land_runs)
+    land_data, lr = timed(lambda: reports.build_land_report(figures, land, period), land_runs)
     land_pdf, lpdf = timed(lambda: reports.land_report_pdf(lr), land_runs)
     print(f"Länderbericht {land}: Daten {land_data:5.2f} s, PDF {land_pdf:5.2f} s, "
           f"gesamt {land_data + land_pdf:5.2f} s ({len(lpdf) // 1024} KB, {len(lr.kreise)} Kreise)")

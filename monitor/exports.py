@@ -21,14 +21,20 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from . import fmt
+from .i18n import N_, translate
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER_ROW = 6  # 1-based row of the column headers in the XLSX data sheet; pandas: skiprows=HEADER_ROW - 1
 CSV_SEPARATOR = ";"
 INT_FORMAT = "#,##0"
 DATE_FORMAT_XLSX = "DD.MM.YYYY"
-DEMO_NOTE_DE = "DEMODATEN – erfundene Zahlen, keine echten Werte"
-DEMO_NOTE_EN = "DEMO DATA – invented figures, not real values"
+DEMO_NOTE = N_("DEMODATEN – erfundene Zahlen, keine echten Werte")
+MARKER_HEADER = N_("Hinweis")
+
+
+def demo_note(language: str = "de") -> str:
+    """The demo-data line of a workbook's title block: "DEMODATEN – …" / "DEMO DATA – …"."""
+    return translate(DEMO_NOTE, language)
 
 
 def neutralise(value: Any) -> Any:
@@ -80,15 +86,15 @@ def _csv_cell(value: Any) -> Any:
     return neutralise(value)
 
 
-def to_csv_bytes(df: pd.DataFrame, *, marker: str = "") -> bytes:
+def to_csv_bytes(df: pd.DataFrame, *, marker: str = "", language: str = "de") -> bytes:
     """The table as CSV for German Excel: ``;``, decimal comma, UTF-8 with BOM, ISO dates, no formulas.
 
-    ``marker`` (e.g. "Intern – nicht zur Veröffentlichung") becomes a first column repeated on every row, so
-    that no copied part of the file loses it.
+    ``marker`` (e.g. "Intern – nicht zur Veröffentlichung") becomes a first column ("Hinweis" / "Note")
+    repeated on every row, so that no copied part of the file loses it.
     """
     table = _table(df)
     if marker:
-        table.insert(0, "Hinweis", marker)
+        table.insert(0, translate(MARKER_HEADER, language), marker)
     for col in table.columns:
         series = table[col]
         if pd.api.types.is_datetime64_any_dtype(series):
@@ -98,6 +104,10 @@ def to_csv_bytes(df: pd.DataFrame, *, marker: str = "") -> bytes:
             table[col] = series.astype("object").map(_csv_cell)
     text = table.to_csv(sep=CSV_SEPARATOR, decimal=",", index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
+
+
+_SOURCE_LINE = N_("Quelle: {source}")
+_STAND_LINE = N_("Stand: {stand}")
 
 
 def _float_format(decimals: int) -> str:
@@ -136,15 +146,15 @@ def to_xlsx_bytes(
 ) -> bytes:
     """The table as an XLSX workbook: title block above (title, source, Stand, Demodaten or note), the
     header in row ``HEADER_ROW``, number formats per column (``decimals``: one int or per column; default
-    whole numbers for integer columns, one decimal for others), and an "Info" sheet repeating the metadata."""
-    de = language == "de"
+    whole numbers for integer columns, one decimal for others), and an "Info" sheet repeating the metadata; the
+    words of the title block and the Info sheet in ``language``."""
     table = _table(df)
     wb = Workbook()
     ws = wb.active
     ws.title = _sheet_title(sheet_name)
-    source_line = f"{'Quelle' if de else 'Source'}: {source or '–'}"
-    stand_line = f"{'Stand' if de else 'As of'}: {fmt.stand(stand, language)}"
-    demo_line = (DEMO_NOTE_DE if de else DEMO_NOTE_EN) if is_demo else ""
+    source_line = translate(_SOURCE_LINE, language, source=source or "–")
+    stand_line = translate(_STAND_LINE, language, stand=fmt.stand(stand, language))
+    demo_line = demo_note(language) if is_demo else ""
     block = [title, source_line, stand_line, demo_line or note]
     for row, text in enumerate(block, start=1):
         cell = ws.cell(row=row, column=1, value=_xlsx_value(text) or None)
@@ -195,15 +205,15 @@ def to_xlsx_bytes(
 
     info = wb.create_sheet("Info")
     rows = [
-        ("Titel" if de else "Title", title),
-        ("Quelle" if de else "Source", source),
-        ("Stand" if de else "As of", fmt.stand(stand, language)),
-        ("Demodaten" if de else "Demo data", ("ja" if de else "yes") if is_demo else ("nein" if de else "no")),
-        ("Hinweis" if de else "Note", note),
-        ("Erstellt mit" if de else "Made with", "IK-Monitor"),
+        (N_("Titel"), title),
+        (N_("Quelle"), source),
+        (N_("Stand"), fmt.stand(stand, language)),
+        (N_("Demodaten"), translate(N_("ja") if is_demo else N_("nein"), language)),
+        (MARKER_HEADER, note),
+        (N_("Erstellt mit"), "IK-Monitor"),
     ]
     for i, (key, value) in enumerate(rows, start=1):
-        info.cell(row=i, column=1, value=key).font = Font(bold=True)
+        info.cell(row=i, column=1, value=translate(key, language)).font = Font(bold=True)
         info.cell(row=i, column=2, value=_xlsx_value(value) or None)
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 90

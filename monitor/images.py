@@ -9,8 +9,9 @@ never fetches one unless told to), plotly.js comes from the installed plotly pac
 (it would load from a CDN) and geo traces read the local topojson stub in ``static/world-stub/``.
 
 The image is the figure as the page shows it: title, subtitle, "Quelle … · Stand …" and the "Demodaten" mark are
-part of every figure built by ``monitor.charts``. Width defaults to ``DEFAULT_WIDTH`` (a Streamlit column),
-height to the figure's own.
+part of every figure built by ``monitor.charts``, with ``TOP_MARGIN_PX`` more room above the title than on the
+page (on paper and slides a title needs air to the picture's edge; in the app the page gives it). Width defaults
+to ``DEFAULT_WIDTH`` (a Streamlit column), height to the figure's own plus that margin.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import atexit
 import copy
 import os
 import shutil
+import struct
 import threading
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -39,6 +41,7 @@ RENDER_TIMEOUT_S = 60.0
 BROWSER_ENV = "IK_MONITOR_CHROMIUM"
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
 TOPOJSON_DIR = config.ROOT / "static" / "world-stub"
+TOP_MARGIN_PX = 14  # CSS px added above the title of every image
 
 
 class RendererUnavailable(RuntimeError):
@@ -187,11 +190,34 @@ def _spec(fig: go.Figure | dict, fmt: str, width: int | None, height: int | None
           scale: float | None) -> tuple[dict, dict]:
     """The figure as a plain dict (copied on the caller's thread) and kaleido's layout options."""
     data = copy.deepcopy(fig) if isinstance(fig, dict) else fig.to_dict()
-    layout = data.get("layout", {}) or {}
+    layout = data.setdefault("layout", {})
     w = int(width or layout.get("width") or DEFAULT_WIDTH)
     h = int(height or layout.get("height") or 500)
+    if _with_top_margin(layout) and not height:
+        h += TOP_MARGIN_PX  # the figure's own height: the picture grows; a size asked for: the plot gives way
     s = scale if scale is not None else (charts.EXPORT_SCALE if fmt == "png" else 1)
     return data, {"format": fmt, "width": w, "height": h, "scale": s}
+
+
+def _with_top_margin(layout: dict) -> bool:
+    """Move a titled figure's title and everything under it ``TOP_MARGIN_PX`` down (``layout`` is changed)."""
+    title = layout.get("title") or {}
+    if not title.get("text"):
+        return False
+    margin = layout.setdefault("margin", {})
+    margin["t"] = int(margin.get("t") or 0) + TOP_MARGIN_PX
+    pad = title.setdefault("pad", {})
+    pad["t"] = int(pad.get("t") or 0) + TOP_MARGIN_PX
+    if layout.get("height"):
+        layout["height"] = int(layout["height"]) + TOP_MARGIN_PX
+    return True
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels of a PNG (from its header)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    return struct.unpack(">II", png[16:24])
 
 
 _shared: Renderer | None = None

@@ -10,25 +10,27 @@ import streamlit as st
 from monitor import config, fmt, planning
 from monitor.indicators import UnknownRegion
 from ui import data
-from ui.i18n import _, lang
+from ui.i18n import _, lang, message
 
 view = st.session_state["view"]
 regions = data.regions()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def build(data_version: tuple, land_ags: str, period: str, variant: str, made_on: str) -> planning.Plan:
+def build(data_version: tuple, land_ags: str, period: str, variant: str, made_on: str,
+          language: str) -> planning.Plan:
     """The plan for one Land and period, cached per version of the source (release or working store)."""
-    return planning.build_plan(data.figures(data_version[0] == "release"), land_ags, period, variant=variant)
+    return planning.build_plan(data.figures(data_version[0] == "release"), land_ags, period, variant=variant,
+                               language=language)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def workbook(data_version: tuple, land_ags: str, period: str, variant: str, made_on: str,
+def workbook(data_version: tuple, land_ags: str, period: str, variant: str, made_on: str, language: str,
              overrides: tuple) -> bytes:
-    plan = build(data_version, land_ags, period, variant, made_on)
+    plan = build(data_version, land_ags, period, variant, made_on, language)
     if overrides:
         plan = planning.with_yardsticks(plan, dict(overrides))
-    return planning.plan_xlsx(plan)
+    return planning.plan_xlsx(plan, language)
 
 
 def number(value, decimals: int = 0) -> str:
@@ -52,9 +54,9 @@ land_ags = st.selectbox(_("Land"), options, key="planning_land",
                         format_func=lambda a: f"{a} · {regions.get(a).name}")
 
 try:
-    plan = build(data.version(), land_ags, str(view.period), view.variant, config.today().isoformat())
+    plan = build(data.version(), land_ags, str(view.period), view.variant, config.today().isoformat(), lang())
 except (UnknownRegion, ValueError) as exc:
-    st.error(str(exc))
+    st.error(message(exc))
     st.stop()
 
 # --- the Land's own yardsticks (what-if, not stored) -----------------------------------------------------------
@@ -100,20 +102,19 @@ cols[2].metric(_("Beratungsstellen: Bedarf"), number(t["centres_needed"]), borde
 cols[3].metric(_("Beratungsstellen: Lücke"), number(t["centres_gap"]), border=True,
                help=_("Bestand {number}", number=number(t["centres_existing"])))
 st.markdown(_("**{years}.** Zusätzlich je Jahr in den Kreisen zusammen: bis zu **{places} Schutzplätze** und "
-              "**{centres} Frauenberatungsstellen**.", years=plan.years_text_de, places=number(t["places_per_year"]),
-              centres=number(t["centres_per_year"])))
+              "**{centres} Frauenberatungsstellen**.", years=plan.years_text(lang()),
+              places=number(t["places_per_year"]), centres=number(t["centres_per_year"])))
 for key, ys in plan.yardsticks.items():
-    what = _("Schutzplätze") if key == "shelter_places" else _("Frauenberatungsstellen")
-    st.caption(f"**{what}:** {ys.text_de()}")
-st.caption(plan.population_text_de)
-for note in plan.notes:
+    st.caption(f"**{_(planning.SERVICE_NAMES[key])}:** {ys.text(lang())}")
+st.caption(plan.population_text(lang()))
+for note in plan.note_texts(lang()):
     st.caption(note)
 
 # --- per Kreis ---------------------------------------------------------------------------------------------
 
 st.subheader(_("Je Kreis"))
-table = planning.table_de(plan)
-headers = {col: header for col, header, _width in planning.COLUMNS}
+table = planning.table(plan, lang())
+headers = planning.headers(lang())
 column_config = {
     headers["places_needed_exact"]: st.column_config.NumberColumn(format="%.1f"),
     headers["centres_needed_exact"]: st.column_config.NumberColumn(format="%.2f"),
@@ -133,17 +134,17 @@ st.dataframe(shown_table, hide_index=True, column_config=column_config, height=m
              key="planning_table")
 
 with st.expander(_("Jahresplan: zusätzlich je Jahr")):
-    st.dataframe(planning.schedule_table(plan), hide_index=True, width="stretch")
+    st.dataframe(planning.schedule_table(plan, lang()), hide_index=True, width="stretch")
 
 st.download_button(
     _("Bedarfsplanung als Excel herunterladen"),
-    lambda: workbook(data.version(), land_ags, str(view.period), view.variant, config.today().isoformat(),
+    lambda: workbook(data.version(), land_ags, str(view.period), view.variant, config.today().isoformat(), lang(),
                      tuple(sorted(overrides.items()))),
-    file_name=planning.xlsx_filename(plan), on_click="ignore", icon=":material/download:", key="planning_xlsx",
+    file_name=planning.xlsx_filename(plan, lang()), on_click="ignore", icon=":material/download:", key="planning_xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 
 st.subheader(_("Rechenregeln"))
-st.markdown("\n".join(f"- {rule}" for rule in plan.rules_de()))
+st.markdown("\n".join(f"- {rule}" for rule in plan.rules(lang())))
 if plan.is_demo:
     st.warning(_("Demodaten – erfundene Zahlen, keine echten Werte."), icon=":material/science:")

@@ -1,7 +1,7 @@
 """Berichte — downloads for council committees and the conference of coordination offices: the Regionalbriefing
 (PDF), a slide tile (PNG 1200 × 675), the Länderbericht (PDF) and every chart of both as PNG or SVG, all
-rendered on the server (monitor.images: one warm Chromium shared by all sessions). Files are built only when a
-button is clicked."""
+rendered on the server (monitor.images: one warm Chromium shared by all sessions) in the session's language.
+Files are built only when a button is clicked."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import streamlit as st
 from monitor import charts, images, privacy, reports
 from monitor.indicators import UnknownRegion
 from ui import data
-from ui.i18n import _, lang
+from ui.i18n import LANGUAGES, _, lang, message
 
 view = st.session_state["view"]
 regions = data.regions()
@@ -29,28 +29,34 @@ def land_report(data_version: tuple, land_ags: str, period: str, variant: str, p
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def figures(kind: str, data_version: tuple, ags: str, period: str, variant: str, public: bool) -> dict:
+def figures(kind: str, data_version: tuple, ags: str, period: str, variant: str, public: bool,
+            language: str) -> dict:
     """The charts of a report (plotly figures are not pickled, so they are kept as resources)."""
     if kind == "briefing":
-        figs = reports.briefing_figures(briefing(data_version, ags, period, variant, public))
+        figs = reports.briefing_figures(briefing(data_version, ags, period, variant, public), language=language)
     else:
-        figs = reports.land_report_figures(land_report(data_version, ags, period, variant, public))
-    return figs if public else {slug: charts.mark_internal(fig) for slug, fig in figs.items()}
+        figs = reports.land_report_figures(land_report(data_version, ags, period, variant, public),
+                                           language=language)
+    return figs if public else {slug: charts.mark_internal(fig, language) for slug, fig in figs.items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
-def document(kind: str, data_version: tuple, ags: str, period: str, variant: str, public: bool) -> bytes:
-    """A finished file: ``briefing`` (PDF), ``tile`` (PNG) or ``land`` (PDF)."""
+def document(kind: str, data_version: tuple, ags: str, period: str, variant: str, public: bool,
+             language: str) -> bytes:
+    """A finished file: ``briefing`` (PDF), ``tile`` (PNG) or ``land`` (PDF), in ``language``."""
     if kind == "briefing":
-        return reports.briefing_pdf(briefing(data_version, ags, period, variant, public))
+        return reports.briefing_pdf(briefing(data_version, ags, period, variant, public), language=language)
     if kind == "tile":
-        return reports.tile_png(briefing(data_version, ags, period, variant, public))
-    return reports.land_report_pdf(land_report(data_version, ags, period, variant, public))
+        return reports.tile_png(briefing(data_version, ags, period, variant, public), language=language)
+    if kind == "series":  # the briefings and tiles of every Kreis of the Land ``ags``, one browser for all
+        series = reports.build_briefings(data.figures(public), ags, period, variant=variant)
+        return reports.briefing_series_zip(series, language=language)
+    return reports.land_report_pdf(land_report(data_version, ags, period, variant, public), language=language)
 
 
 def chart_buttons(kind: str, ags: str, key: str) -> None:
     """PNG and SVG of every chart of a report, each rendered on the server when clicked."""
-    figs = figures(kind, data.version(), ags, str(view.period), view.variant, view.public)
+    figs = figures(kind, data.version(), ags, str(view.period), view.variant, view.public, lang())
     for slug, fig in figs.items():
         c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
         meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
@@ -66,13 +72,14 @@ def chart_buttons(kind: str, ags: str, key: str) -> None:
 
 version = data.version()
 period = str(view.period)
+language = lang()
 mode = _("öffentliche Fassung") if view.public else _("interne Fassung")
 
 st.title(_("Berichte"))
 st.caption(_("Für Ausschüsse, Ratsvorlagen und die Konferenz der Koordinierungsstellen: Regionalbriefing, "
              "Folienkachel, Länderbericht und alle Diagramme als Bild – auf dem Server erzeugt, mit Quelle, "
-             "Stand und Soll im Bild. Die Berichte sind deutschsprachig; sie folgen der Ansicht in der "
-             "Seitenleiste ({mode}).",
+             "Stand und Soll im Bild. Die Berichte folgen der Sprache und der Ansicht in der Seitenleiste "
+             "({mode}).",
              mode=mode))
 if not view.public:
     st.warning(_("Interne Fassung: kleine Fallzahlen werden gezeigt – nicht zur Veröffentlichung."),
@@ -86,14 +93,16 @@ st.markdown(_("Ein bis zwei Seiten A4: Ist, Soll und Lücke, Veränderung zum Vo
 c1, c2 = st.columns(2)
 c1.download_button(
     _("Regionalbriefing (PDF)"),
-    lambda: document("briefing", version, view.ags, period, view.variant, view.public),
-    file_name=reports.briefing_filename(view.ags, period, public=view.public), mime=MIME_PDF, on_click="ignore",
+    lambda: document("briefing", version, view.ags, period, view.variant, view.public, language),
+    file_name=reports.briefing_filename(view.ags, period, public=view.public, language=language), mime=MIME_PDF,
+    on_click="ignore",
     icon=":material/picture_as_pdf:", key="reports_briefing", type="primary",
 )
 c2.download_button(
     _("Folienkachel 1200 × 675 (PNG)"),
-    lambda: document("tile", version, view.ags, period, view.variant, view.public),
-    file_name=reports.briefing_filename(view.ags, period, "png", public=view.public), mime="image/png",
+    lambda: document("tile", version, view.ags, period, view.variant, view.public, language),
+    file_name=reports.briefing_filename(view.ags, period, "png", public=view.public, language=language),
+    mime="image/png",
     on_click="ignore",
     icon=":material/slideshow:", key="reports_tile",
 )
@@ -112,9 +121,19 @@ st.markdown(_("Für die Konferenz der Koordinierungsstellen: Kennzahlen des Land
               "alle Kreise mit Deckungsgrad und Lücke, Bedarfsplanung bis 2032."))
 st.download_button(
     _("Länderbericht {name} (PDF)", name=regions.get(land_ags).name),
-    lambda: document("land", version, land_ags, period, view.variant, view.public),
-    file_name=reports.land_report_filename(land_ags, period, public=view.public), mime=MIME_PDF, on_click="ignore",
+    lambda: document("land", version, land_ags, period, view.variant, view.public, language),
+    file_name=reports.land_report_filename(land_ags, period, public=view.public, language=language), mime=MIME_PDF,
+    on_click="ignore",
     icon=":material/picture_as_pdf:", key="reports_land_pdf",
+)
+kreise = len([r for r in regions.kreise(land_ags) if r.valid_on(view.period.end)])
+st.download_button(
+    _("Regionalbriefings aller {n} Kreise von {name} (ZIP)", n=kreise, name=regions.get(land_ags).name),
+    lambda: document("series", version, land_ags, period, view.variant, view.public, language),
+    file_name=reports.series_zip_filename(land_ags, period, public=view.public, language=language),
+    mime="application/zip", on_click="ignore", icon=":material/folder_zip:", key="reports_series_zip",
+    help=_("Briefing (PDF) und Folienkachel (PNG) je Kreis, in einem Durchgang auf dem Server erzeugt – für alle "
+           "Kreise eines Landes dauert das etwa eine Minute."),
 )
 
 # --- charts as images ----------------------------------------------------------------------------------------
@@ -128,7 +147,5 @@ try:
     st.subheader(_("Aus dem Länderbericht: {name}", name=regions.get(land_ags).name))
     chart_buttons("land", land_ags, "img_land")
 except UnknownRegion as exc:
-    st.error(str(exc))
-st.caption(_("Sprache der Berichte: Deutsch. Ansicht: {mode}.", mode=mode))
-if lang() == "en":
-    st.caption("The charts in reports use German labels and number format (1.234,5).")
+    st.error(message(exc))
+st.caption(_("Sprache der Berichte: {name}. Ansicht: {mode}.", name=LANGUAGES[language], mode=mode))

@@ -67,6 +67,23 @@ def test_land_report(fixture, capsys, tmp_path):
     assert "interne Fassung" in text and text.count("INTERN – NICHT ZUR VERÖFFENTLICHUNG") >= 2  # every page
 
 
+def test_documents_in_english(fixture, capsys, tmp_path):
+    out, tile = tmp_path / "briefing.pdf", tmp_path / "tile.png"
+    code, stdout, err = run(capsys, "briefing", "--region", "03404", "--period", PERIOD, "-o", out, "--public",
+                            "--tile", tile, "--lang", "en")
+    assert code == 0 and err == ""
+    assert f"{out} written (" in stdout and "slide tile" in stdout
+    text = pdf_text(out)
+    assert "REGIONAL BRIEFING" in text and "2nd quarter 2025" in text and "Public version" in text
+    code, stdout, _ = run(capsys, "planning", "--land", "03", "--period", PERIOD, "-o", tmp_path / "plan.xlsx",
+                          "--lang", "en")
+    assert code == 0 and "plan_INTERN.xlsx written" in stdout and "Internal – not for publication" in stdout
+    assert load_workbook(tmp_path / "plan_INTERN.xlsx").sheetnames[:3] == ["Needs planning", "Yearly plan", "Method"]
+    code, _, err = run(capsys, "land-report", "--land", "03404", "--period", PERIOD, "-o", tmp_path / "x.pdf",
+                       "--lang", "en")
+    assert code == 2 and err.startswith("Error: ")
+
+
 def test_planning_xlsx(fixture, capsys, tmp_path):
     out = tmp_path / "plan.xlsx"
     code, _, err = run(capsys, "planning", "--land", "03", "--period", PERIOD, "-o", out, "--public")

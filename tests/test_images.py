@@ -74,10 +74,31 @@ def test_renderer_page_loads_nothing_from_the_internet():
 def test_png_has_the_figures_size_at_double_scale(renderer):
     fig = trend()
     png = images.to_png(fig)
-    assert png_size(png) == (images.DEFAULT_WIDTH * 2, fig.layout.height * 2)
+    assert png_size(png) == (images.DEFAULT_WIDTH * 2, (fig.layout.height + images.TOP_MARGIN_PX) * 2)
+    assert images.png_size(png) == png_size(png)
     assert ink(png) > 0.03
     assert has_colour(png, (0xD5, 0x5E, 0x00)), "the orange DEMODATEN tag is in the picture"
     assert not has_colour(images.to_png(trend(is_demo=False)), (0xD5, 0x5E, 0x00))
+
+
+def first_ink_row(png: bytes) -> int:
+    img = Image.open(io.BytesIO(png)).convert("L")
+    for y in range(img.height):
+        if img.crop((0, y, img.width, y + 1)).getextrema()[0] < 160:
+            return y
+    return img.height
+
+
+def test_the_title_keeps_a_margin_to_the_top_edge(renderer):
+    fig = trend(is_demo=False)
+    png = images.to_png(fig, scale=1)
+    # the figure on the page keeps its own layout: only the image gets the room above the title
+    assert fig.layout.margin.t == trend(is_demo=False).layout.margin.t
+    assert first_ink_row(png) >= images.TOP_MARGIN_PX + 4, "room above the title"
+    assert first_ink_row(png) <= images.TOP_MARGIN_PX + 30, "the title is still at the top"
+    # a size asked for is kept: the plot gives way
+    tile = images.to_image(fig, "png", width=1200, height=675, scale=1)
+    assert png_size(tile) == (1200, 675) and first_ink_row(tile) >= images.TOP_MARGIN_PX + 4
 
 
 def test_svg_carries_title_source_stand_and_demo_mark(renderer):

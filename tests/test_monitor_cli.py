@@ -31,12 +31,25 @@ def run(capsys, *argv):
 def test_german_table(fixture, capsys):
     code, out, err = run(capsys, "indicators", "--region", "03404", "--period", "2025-Q2")
     assert code == 0 and err == ""
-    assert out.startswith("Osnabrück, kreisfreie Stadt (03404) – 2. Quartal 2025")
+    assert out.startswith("Osnabrück, kreisfreie Stadt (03404) – 2.\u00a0Quartal 2025")
     assert "Stichtag 31.12.2023, Basis Zensus 2022" in out
     assert "Meldestand Schutzunterkünfte: 1 von 1 Einrichtungen gemeldet" in out
     line = next(x for x in out.splitlines() if x.strip().startswith("Schutzplätze (Plätze"))
     assert line.split()[-3:] == ["Plätze", "41", "17"]  # value, unit, target, gap
     assert "Schutz und Unterstützung" in out and "Strafverfolgung und Kooperation" in out
+
+
+def test_english_table(fixture, capsys):
+    code, out, err = run(capsys, "indicators", "--region", "03404", "--period", "2025-Q2", "--lang", "en")
+    assert code == 0 and err == ""
+    assert out.startswith("Osnabrück, kreisfreie Stadt (03404) – 2nd quarter 2025")
+    assert "Population: 165,686 (of whom women 85,199), reference date 31 Dec 2023, basis Zensus 2022" in out
+    assert "Reporting status Shelters: 1 of 1 facilities reported" in out
+    line = next(x for x in out.splitlines() if x.strip().startswith("Shelter places (places"))
+    assert line.split()[-3:] == ["places", "41", "17"]
+    rate = next(x for x in out.splitlines() if x.strip().startswith("Referral rate"))
+    assert rate.split()[2] == "40.0"
+    assert "Protection and support" in out and "n/a: no report" in out
 
 
 def test_json_output(fixture, capsys):

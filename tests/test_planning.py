@@ -136,7 +136,8 @@ def test_fixture_land_with_convention_targets(plan):
     assert plan.total["places_existing"] == 74
     assert plan.total["places_gap"] == int(plan.rows["places_gap"].sum())
     assert not plan.yardsticks["shelter_places"].own
-    assert "31.12.2023" in plan.population_text_de and "Zensus 2022" in plan.population_text_de
+    assert "31.12.2023" in plan.population_text() and "Zensus 2022" in plan.population_text()
+    assert "31 Dec 2023" in plan.population_text("en")
     assert plan.is_demo
 
 
@@ -153,7 +154,8 @@ def test_a_lands_own_target_overrides_the_convention(demo_fixture_db, tmp_path):
     ys = own.yardsticks["shelter_places"]
     assert ys.own and ys.land_ags == "03" and ys.source == "Landesaktionsplan NI"
     assert row(own, "03404")["places_needed"] == 50  # 165,686 × 3 / 10,000 = 49.7 → 50
-    assert "eigener Maßstab des Landes" in ys.text_de()
+    assert "eigener Maßstab des Landes" in ys.text()
+    assert ys.text("en").startswith("3 places per 10,000 inhabitants (the Land's own yardstick; source: ")
     assert not other.yardsticks["shelter_places"].own  # Bremen keeps the convention's
 
 
@@ -174,10 +176,13 @@ def test_only_a_land_can_be_planned(demo_fixture_db):
 
 
 def test_rules_state_the_rounding_and_the_deadline(plan):
-    rules = " ".join(plan.rules_de())
+    rules = " ".join(plan.rules())
     assert "aufgerundet" in rules and "kaufmännisch" in rules
     assert "1.1.2032" in rules or "01.01.2032" in rules
-    assert "2027–2031" in rules
+    assert "2027–2031" in rules and "41,4 → 42" in rules
+    english = " ".join(plan.rules("en"))
+    assert "rounded up" in english and "41.4 → 42" in english and "1 Jan 2032" in english
+    assert plan.years_text("en") == "Build-up in 5 years (2027–2031), legal claim from 1 Jan 2032"
 
 
 # --- the XLSX export ---------------------------------------------------------------------------------------
@@ -205,6 +210,30 @@ def test_xlsx_has_plan_yearly_plan_and_method(plan):
     assert "aufgerundet" in method and "Gewalthilfegesetz" in method
     assert "31.12.2023" in method and "Zensus 2022" in method  # the population vintage
     assert "Erläuternder Bericht" in method  # the yardstick's source
+
+
+def test_xlsx_in_english(demo_fixture_db):
+    plan = planning.build_plan(LiveFigures(demo_fixture_db), "03", PERIOD, today=TODAY, language="en")
+    wb = load_workbook(io.BytesIO(planning.plan_xlsx(plan, "en")))
+    assert wb.sheetnames[:3] == ["Needs planning", "Yearly plan", "Method"] and "Info" in wb.sheetnames
+    ws = wb["Needs planning"]
+    assert ws["A1"].value == "Needs planning under the Gewalthilfegesetz – Niedersachsen, 2nd quarter 2025"
+    assert ws["A2"].value.startswith("Source: IK-Monitor, reports of shelters and counselling; Population on 31 Dec")
+    assert ws["A4"].value == "DEMO DATA – invented figures, not real values"
+    header = [c.value for c in ws[exports.HEADER_ROW]]
+    assert header == list(planning.headers("en").values())
+    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=exports.HEADER_ROW + 1, values_only=True)}
+    assert rows["03404"]["Shelter places gap"] == 18  # the same figures as the German workbook
+    assert rows[None]["Kreis / kreisfreie Stadt"] == "Land total"
+    assert rows[None]["Reporting status shelters"] == "45 of 45 Kreise reported"
+    assert "facilities reported" in rows["03404"]["Reporting status shelters"]  # the Kreise's status in English too
+    yearly = [c.value for c in wb["Yearly plan"][4]]
+    assert yearly[:3] == ["AGS", "Kreis / kreisfreie Stadt", "Shelter places 2027"]
+    method = "\n".join(str(c.value) for c in wb["Method"]["A"] if c.value)
+    assert "rounded up" in method and "Legal basis" in method and "Gewalthilfegesetz" in method
+    info = {r[0]: r[1] for r in wb["Info"].iter_rows(values_only=True)}
+    assert info["Demo data"] == "yes" and info["Made with"] == "IK-Monitor"
+    assert planning.xlsx_filename(plan, "en") == "ik-monitor_bedarfsplanung_03_2025-Q2_en.xlsx"
 
 
 # --- the page ------------------------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ from PIL import Image
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from monitor import chain, reports
+from monitor import chain, geo, reports, store
 from monitor.figures import LiveFigures, ReleaseFigures
 from monitor.indicators import UnknownRegion
+from monitor.regions import RegionIndex
 from tests.conftest import ROOT, SHARED
 from tests.fixture_db import PERIOD
 
@@ -113,20 +114,29 @@ def test_briefing_states_sources_and_attributions(kreis_pdf):
     assert "interne Fassung" in text and "INTERN – NICHT ZUR VERÖFFENTLICHUNG" in text
 
 
-def test_briefing_fits_two_pages_and_no_page_is_blank(kreis_pdf):
+def lower_third(img: Image.Image) -> Image.Image:
+    """The band of a page between two thirds down and the footer."""
+    return img.crop((0, int(img.height * 0.66), img.width, int(img.height * 0.92)))
+
+
+def test_briefing_fits_two_pages_and_fills_page_one(kreis_pdf):
     pages = page_images(kreis_pdf)
     assert 1 <= len(pages) <= 2
     for img in pages:
         assert img.width < img.height  # A4 portrait
         assert ink(img) > 0.04
+    assert ink(lower_third(pages[0])) > 0.03, "page 1 runs on before its lower third is used"
 
 
-@pytest.mark.parametrize("ags, name", [("03", "Niedersachsen"), ("00", "Deutschland")])
-def test_land_and_germany_briefings_fit_two_pages(demo_fixture_db, ags, name):
-    pdf = reports.briefing_pdf(briefing(demo_fixture_db, ags))
+@pytest.mark.parametrize("ags, name, public", [("03", "Niedersachsen", False), ("00", "Deutschland", True),
+                                               ("03459", "Osnabrück, Landkreis", True)])
+def test_land_and_germany_briefings_fit_two_pages(demo_fixture_db, ags, name, public):
+    pdf = reports.briefing_pdf(briefing(demo_fixture_db, ags, public))
     assert len(PdfReader(io.BytesIO(pdf)).pages) <= 2
     assert name in text_of(pdf)
-    assert all(ink(img) > 0.04 for img in page_images(pdf))
+    pages = page_images(pdf)
+    assert all(ink(img) > 0.04 for img in pages)
+    assert ink(lower_third(pages[0])) > 0.03
 
 
 def test_public_mode_suppresses_small_counts_in_the_pdf(small_counts):
@@ -171,6 +181,101 @@ def test_unknown_region_is_a_german_error(demo_fixture_db):
             reports.build_briefing(source(demo_fixture_db, public), "99999", PERIOD)
 
 
+# --- in English ----------------------------------------------------------------------------------------------
+
+# German words that do not occur in English text (whole words, case-sensitive)
+GERMAN = re.compile(r"(?<![\w-])(und|der|die|das|nicht|für|mit|von|ist|sind|wird|werden|eine|einer|einen|keine|kein|"
+                    r"oder|auch|nach|bei|zum|zur|dem|den|des|sich|aus|wie|bis|je|davon|insgesamt|Zahl|Zahlen|Meldung|"
+                    r"Meldungen|Quelle|Stand|Soll|Ist|Lücke|Plätze|Jahr|Jahre|Quartal|Einwohner|Einwohner:innen|Frauen|"
+                    r"gemeldet|Daten|Demodaten|Bevölkerung|Einrichtungen|Beratung|Schutz|Vorjahr|Zählweise|Hinweis|"
+                    r"Hinweise|Kennzahl|Kennzahlen|Fälle|Personen|Anteil|Wert|Vollständigkeit|Seite|Veröffentlichung|"
+                    r"gesperrt|Deutschland|Polizei|Einsätze|Quote|Bedarf|Bestand|Kreisen|Ländern|Methodik|Erstellt|"
+                    r"Datenstand|Vergleich|Umsetzung|Schutzplätze|Frauenberatungsstellen|Veränd|Deckung|Rundung|"
+                    r"Datenschutz|Definitionen|Vergleichbarkeit|Zielerreichung|Länderbericht|Regionalbriefing|"
+                    r"Stichtag|Basis|erfundene|Werte|Intern|Fassung|Kreise\s+in\s+\w+\s+insgesamt)(?![\w-])")
+
+
+def allowed_german(db) -> list[str]:
+    """Proper names, official titles and cited sources: German in every language, longest first."""
+    with store.connect(db) as con:
+        regions = RegionIndex.from_db(con).regions
+        sources = [s for (s,) in con.execute("SELECT DISTINCT source FROM targets_current").fetchall() if s]
+        sources += [s for (s,) in con.execute("SELECT DISTINCT source FROM population").fetchall() if s]
+    fixed = ["Statistische Ämter des Bundes und der Länder", "Zensus 2022", "Zensus 2011", "Gewalthilfegesetz",
+             geo.ATTRIBUTION_DEFAULT, "Kreis / kreisfreie Stadt"]
+    names = [r.name for r in regions] + [r.short_name for r in regions]
+    return sorted({*names, *sources, *fixed}, key=len, reverse=True)
+
+
+def german_lines(pdf: bytes, allowed: list[str]) -> list[str]:
+    """Lines of the PDF's text (joined across line breaks) that still hold a German word once names are gone."""
+    text = re.sub(r"\s+", " ", text_of(pdf))
+    for phrase in allowed:  # names and sources can be broken over two lines in the PDF: match them on one
+        text = text.replace(phrase, " ")
+    return sorted({text[max(0, m.start() - 60):m.end() + 60] for m in GERMAN.finditer(text)})
+
+
+@pytest.fixture(scope="module")
+def english(demo_fixture_db, boundaries):
+    """The English briefing (internal, Kreis), the public one of a Land, and the English Land report."""
+    lr = reports.build_land_report(source(demo_fixture_db), "03", PERIOD, boundaries_dir=boundaries)
+    return {"kreis": reports.briefing_pdf(briefing(demo_fixture_db, "03404"), language="en"),
+            "land": reports.briefing_pdf(briefing(demo_fixture_db, "03", public=True), language="en"),
+            "report": reports.land_report_pdf(lr, language="en")}
+
+
+@pytest.mark.parametrize("which", ["kreis", "land", "report"])
+def test_english_documents_hold_no_german_sentence(english, demo_fixture_db, which):
+    pdf = english[which]
+    assert german_lines(pdf, allowed_german(demo_fixture_db)) == []
+    # the checker finds German where there is some: the German document of the same figures fails it
+    assert german_lines(kreis_german(demo_fixture_db), allowed_german(demo_fixture_db))
+
+
+def kreis_german(db) -> bytes:
+    return _GERMAN_PDF.setdefault("pdf", reports.briefing_pdf(briefing(db, "03404")))
+
+
+_GERMAN_PDF: dict = {}
+
+
+def test_english_briefing_has_english_numbers_dates_and_words(english):
+    lines = lines_of(english["kreis"])
+    text = " ".join(lines)
+    assert "REGIONAL BRIEFING" in text and "2nd quarter 2025" in text
+    assert "Made on 21 Nov 2026 · Data as of: 15 Jul 2025" in text, text[:600]
+    assert "DEMO DATA" in text and "INTERNAL – NOT FOR PUBLICATION" in text
+    # the same check figures as the German briefing, in English number format
+    assert line_with(lines, "Shelter places 24").startswith("Shelter places 24 41 17 58%")
+    assert line_with(lines, "Counselling centres 1").startswith("Counselling centres 1 1.7 0.7")
+    assert line_with(lines, "Police call-outs for domestic violence") == \
+        "Police call-outs for domestic violence call-outs 150 n/a n/a 1,058 1,758"
+    assert "Page 1 of" in text
+
+
+def test_english_land_report_has_the_kreise_in_english(english):
+    lines = lines_of(english["report"])
+    assert line_with(lines, "03404 Osnabrück, kreisfreie Stadt") == \
+        "03404 Osnabrück, kreisfreie Stadt 165,686 24 41 17 58% 1 1.7 0.7 1 of 1"
+    assert line_with(lines, "03 Niedersachsen total").startswith("03 Niedersachsen total 8,008,135 74 2,002")
+    assert "Needs planning under the Gewalthilfegesetz" in "\n".join(lines)
+
+
+def test_english_figures_and_tile(demo_fixture_db):
+    b = briefing(demo_fixture_db, "03404")
+    figs = reports.briefing_figures(b, language="en")
+    assert figs["schutzplaetze-verlauf"].layout.title.text.startswith("<b>Shelter places and target")
+    for fig in figs.values():
+        footer = next(a.text for a in fig.layout.annotations if a.name == "footer")
+        assert "Source: IK-Monitor, reports:" in footer and "As of: 15 Jul 2025" in footer
+    texts = " ".join(a.text for a in reports.tile_figure(b, "en").layout.annotations)
+    assert "Shelter places (actual)" in texts and "Counselling centres (target 1.7)" in texts
+    assert reports.briefing_filename("03404", PERIOD, language="en") == \
+        "ik-monitor_regionalbriefing_03404_2025-Q2_en.pdf"
+    assert reports.land_report_filename("03", PERIOD, public=False, language="en") == \
+        "ik-monitor_laenderbericht_03_2025-Q2_en_INTERN.pdf"
+
+
 # --- the slide tile ------------------------------------------------------------------------------------------
 
 
@@ -207,6 +312,18 @@ def test_land_report_has_every_kreis_with_coverage_and_gap(land_pdf):
     assert "Bedarfsplanung nach dem Gewalthilfegesetz" in text
     assert "© GeoBasis-DE / BKG" in text  # the map's attribution
     assert "Erstellt am 21.11.2026" in text.replace("\n", " ")
+
+
+def test_land_report_kreis_table_has_group_headings_and_whole_words(land_pdf):
+    _, pdf = land_pdf
+    lines = lines_of(pdf)
+    # "Schutzplätze" over Ist … Deckung, "Beratungsstellen" over Ist … Lücke, each once per page of the table
+    groups = [i for i, line in enumerate(lines) if line == "Schutzplätze Beratungsstellen"]
+    assert groups
+    header = " ".join(lines[groups[0] + 1:groups[0] + 4])
+    assert "Einw. Ist Soll Lücke Deckung Ist Soll Lücke" in header
+    assert "Meldungen" in header.split() and "Einr." in header.split()  # not "Meldung en"
+    assert not re.search(r"Beratun gsst|Meldung en", " ".join(lines))
 
 
 def test_land_report_pages_are_rendered_and_not_blank(land_pdf):
