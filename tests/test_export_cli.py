@@ -6,14 +6,16 @@ import io
 import os
 import subprocess
 import sys
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from monitor import images
+from monitor import images, reports
 from monitor.cli import main
+from monitor.figures import ReleaseFigures
 from tests.conftest import ROOT
 from tests.fixture_db import PERIOD
 
@@ -123,3 +125,26 @@ def test_real_command_line(fixture_db, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "geschrieben" in proc.stdout
     assert load_workbook(io.BytesIO(out.read_bytes()))["Bedarfsplanung"]["A1"].value.startswith("Bedarfsplanung")
+
+
+def test_briefings_in_series_for_every_kreis_of_a_land(fixture, capsys, tmp_path):
+    out = tmp_path / "serie"
+    code, stdout, err = run(capsys, "briefing", "--land", "04", "--period", PERIOD, "-o", f"{out}/", "--public")
+    assert code == 0, err
+    names = sorted(p.name for p in out.iterdir())
+    # Bremen has two Kreise: the city of Bremen and Bremerhaven, each with briefing and tile
+    assert names == [f"ik-monitor_regionalbriefing_{ags}_{PERIOD}.{ext}" for ags in ("04011", "04012")
+                     for ext in ("pdf", "png")]
+    assert "Bremerhaven" in pdf_text(out / names[2]) and "Öffentliche Fassung" in pdf_text(out / names[2])
+    assert Image.open(out / names[1]).size == (1200, 675)
+    assert "2 Regionalbriefings mit Folienkachel" in stdout
+
+
+def test_the_series_zip_holds_what_the_command_writes(fixture):
+    series = reports.build_briefings(ReleaseFigures.latest(), "04", PERIOD)
+    archive = zipfile.ZipFile(io.BytesIO(reports.briefing_series_zip(series, language="en")))
+    assert sorted(archive.namelist()) == sorted(
+        f"ik-monitor_regionalbriefing_{ags}_{PERIOD}_en.{ext}" for ags in ("04011", "04012") for ext in ("pdf", "png"))
+    zip_name = reports.series_zip_filename("04", PERIOD, language="en")
+    assert zip_name == f"ik-monitor_regionalbriefings_04_{PERIOD}_en.zip"
+    assert reports.series_zip_filename("04", PERIOD, public=False).endswith("_INTERN.zip")
