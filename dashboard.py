@@ -11,11 +11,12 @@ from __future__ import annotations
 import streamlit as st
 
 from monitor import release
-from ui import auth, data
+from ui import auth, data, style
 from ui.i18n import _, fmt, lang
 from ui.state import requested_public, sidebar
 
 st.set_page_config(page_title="IK-Monitor", page_icon="static/favicon.png", layout="wide")
+style.apply()
 
 user = auth.current_user()
 public = requested_public(user.can_see_internal, has_release=release.latest_path() is not None)
@@ -56,7 +57,7 @@ if user.is_admin:
                             url_path="verwaltung"))
 if managing:
     pages[_("Verwaltung")] = managing
-page = st.navigation(pages)
+page = st.navigation([p for section in pages.values() for p in section])
 
 with st.sidebar:
     st.divider()

@@ -50,9 +50,33 @@ SEQUENTIAL = (
 )
 COLORSCALE = [[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)]
 
-# Text is wrapped for a figure about 760 px wide (a Streamlit column); wider figures simply have room to spare.
-_TITLE_CHARS, _SUBTITLE_CHARS, _FOOTER_CHARS = 68, 98, 125
+# Lines stay apart in greyscale print too: each series has its own dash pattern and marker besides its colour
+# ("dash" is the target's).
+DASHES = ("solid", "dot", "dashdot", "longdash", "longdashdot", "solid", "dot", "dashdot")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "x", "star")
+REFERENCE_COLOURS = ("#555555", "#999999")  # reference lines (Land, Germany) beside chosen regions
+
+
+@dataclass(frozen=True)
+class _Size:
+    """How much text fits a figure: characters per line of title, subtitle and footer, the legend's width, the
+    default margins and the longest category label before it is shortened."""
+
+    title: int
+    subtitle: int
+    footer: int
+    legend_px: int
+    left: int
+    right: int
+    label: int
+
+
+# Wide: a Streamlit column about 760 px wide, and every image for print (wider figures have room to spare); the
+# title leaves room for the chart toolbar at its right. Narrow: a phone (about 360 px of chart).
+WIDE = _Size(title=58, subtitle=98, footer=125, legend_px=760, left=70, right=30, label=60)
+NARROW = _Size(title=28, subtitle=46, footer=58, legend_px=340, left=46, right=14, label=20)
 _TITLE_SIZE, _SUBTITLE_SIZE, _FOOTER_SIZE, _BASE_SIZE = 18, 13, 11, 13
+PHONE_PLOT_PX = 360  # a chart's width on a 390 px phone screen
 
 TOPOJSON_URL = "app/static/world-stub/"  # relative: works under a server.baseUrlPath too
 EXPORT_SCALE = 2
@@ -223,6 +247,11 @@ class _Texts:
     is_demo: bool
     language: str
     note: str
+    narrow: bool = False
+
+    @property
+    def size(self) -> _Size:
+        return NARROW if self.narrow else WIDE
 
 
 def _frame(
@@ -240,26 +269,32 @@ def _frame(
     left: int | None = None,
 ) -> go.Figure:
     """Title, subtitle, legend, footer and demo mark with margins computed so that nothing overlaps."""
-    lang = t.language
-    title_lines = _wrap(t.title, _TITLE_CHARS)
-    subtitle_lines = _wrap(t.subtitle, _SUBTITLE_CHARS)
-    footer_chars = _FOOTER_CHARS - (20 if t.is_demo else 0)  # room for the demo tag in the corner
+    lang, size = t.language, t.size
+    left = size.left if left is None else left
+    right = min(right, size.right) if t.narrow and kind not in ("map", "tiles") else right
+    title_lines = _wrap(t.title, size.title)
+    subtitle_lines = _wrap(t.subtitle, size.subtitle)
+    # wide: room for the demo tag in the corner; narrow: the tag gets a line of its own under the footer
+    footer_chars = size.footer - (20 if t.is_demo and not t.narrow else 0)
     footer = [f"{_w(lang, 'source')}: {t.source or '–'} · {_w(lang, 'stand')}: {fmt.stand(t.stand, lang)}"]
     footer_lines: list[str] = []
     for line in [*footer, *extra_footer, *([t.note] if t.note else [])]:
         footer_lines.extend(_wrap(line, footer_chars))
     if t.is_demo:
-        footer_lines.append(f"<b>{_w(lang, 'demo_long')}</b>")
+        footer_lines.extend(_wrap(f"<b>{_w(lang, 'demo_long')}</b>", footer_chars + 7))
+    demo_tag_height = 26 if t.is_demo and t.narrow else 0
 
-    legend_height = 24 * legend_rows + 6 if legend else 0
-    top = 16 + 24 * len(title_lines) + (19 * len(subtitle_lines) + 6 if subtitle_lines else 0) + legend_height + 12
+    legend_height = int((19 if t.narrow else 24) * legend_rows) + 6 if legend else 0
+    title_line, subtitle_line = (22, 17) if t.narrow else (24, 19)
+    top = (16 + title_line * len(title_lines) + (subtitle_line * len(subtitle_lines) + 6 if subtitle_lines else 0)
+           + legend_height + 12)
     footer_height = 15 * len(footer_lines)
-    bottom = x_axis_space + footer_height + 14
+    bottom = x_axis_space + footer_height + 14 + demo_tag_height
     fig.update_layout(
         template=TEMPLATE,
         separators=",." if lang == "de" else ".,",
         height=top + plot_height + bottom,
-        margin=dict(t=top, b=bottom, l=left if left is not None else 70, r=right, pad=2, autoexpand=True),
+        margin=dict(t=top, b=bottom, l=left, r=right, pad=2, autoexpand=True),
         title=dict(
             text="<b>" + "<br>".join(title_lines) + "</b>",
             subtitle=dict(text="<br>".join(subtitle_lines), font=dict(size=_SUBTITLE_SIZE, color=MUTED_COLOUR)),
@@ -267,29 +302,39 @@ def _frame(
             pad=dict(t=14, l=14), font=dict(size=_TITLE_SIZE, color=TEXT_COLOUR),
         ),
         showlegend=legend,
-        legend=dict(orientation="h", x=0, xanchor="left", y=1, yanchor="bottom", xref="paper",
+        # on a phone the legend starts at the figure's left edge (under the title), not at the plot's: charts
+        # with long category labels have a wide left margin, and a phone has no width to spare
+        legend=dict(orientation="h", xanchor="left", y=1, yanchor="bottom", xref="paper",
+                    x=-(left - 8) / max(PHONE_PLOT_PX - left - right, 1) if t.narrow else 0,
                     bgcolor="rgba(255,255,255,0)", traceorder="normal", title=dict(text="")),
         hovermode="closest",
-        meta={"ik_monitor": {"alt": alt or t.title, "kind": kind, "title": t.title}},
+        meta={"ik_monitor": {"alt": alt or t.title, "kind": kind, "title": t.title, "narrow": t.narrow}},
     )
     # The footer hangs from the bottom edge of the plot area into the bottom margin.
     fig.add_annotation(
         text="<br>".join(footer_lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-        xshift=-(left if left is not None else 70) + 14, yshift=-x_axis_space, showarrow=False, align="left",
+        xshift=-left + (8 if t.narrow else 14), yshift=-x_axis_space, showarrow=False, align="left",
         font=dict(size=_FOOTER_SIZE, color=MUTED_COLOUR), name="footer",
     )
     if t.is_demo:
-        # Bottom right: the top right corner is where plotly's mode bar appears on hover.
+        # Wide: bottom right (the top right corner is where plotly's mode bar appears on hover). Narrow: bottom
+        # left, under the footer, where it covers nothing.
+        corner = dict(x=1, xanchor="right", xshift=right - 10) if not t.narrow else \
+            dict(x=0, xanchor="left", xshift=-left + 8)
         fig.add_annotation(
-            text=f"<b>{_w(lang, 'demo').upper()}</b>", xref="paper", yref="paper", x=1, y=0, xanchor="right",
-            yanchor="bottom", yshift=-bottom + 8, xshift=right - 10, showarrow=False, bgcolor=DEMO_COLOUR,
-            font=dict(size=12, color="white"), borderpad=4, name="demo-tag",
+            text=f"<b>{_w(lang, 'demo').upper()}</b>", xref="paper", yref="paper", y=0, yanchor="bottom",
+            yshift=-bottom + 8, showarrow=False, bgcolor=DEMO_COLOUR, font=dict(size=12, color="white"),
+            borderpad=4, name="demo-tag", **corner,
         )
         fig.add_annotation(
             text=_w(lang, "demo").upper(), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
-            textangle=-24, font=dict(size=64, color="rgba(213, 94, 0, 0.11)"), name="demo-watermark",
+            textangle=-24, font=dict(size=30 if t.narrow else 64, color="rgba(213, 94, 0, 0.11)"),
+            name="demo-watermark",
         )
     return fig
+
+
+INTERNAL = N_("Intern – nicht zur Veröffentlichung")
 
 
 def mark_internal(fig: go.Figure, language: str = "de") -> go.Figure:
@@ -298,20 +343,39 @@ def mark_internal(fig: go.Figure, language: str = "de") -> go.Figure:
     A copy: figures are cached and shared between sessions, a public one must never carry the tag (or lose it).
     """
     out = go.Figure(fig)
-    text = "Internal – not for publication" if language == "en" else "Intern – nicht zur Veröffentlichung"
+    text = translate(INTERNAL, language)
     out.add_annotation(text=f"<b>{text.upper()}</b>", xref="paper", yref="paper", x=1, y=1, xanchor="right",
                        yanchor="bottom", yshift=4, showarrow=False, bgcolor="#aa0000", borderpad=3,
                        font=dict(size=11, color="white"), name="internal-tag")
     return out
 
 
-def _texts(title, subtitle, source, stand, is_demo, language, note) -> _Texts:
-    return _Texts(title, subtitle or "", source or "", stand, bool(is_demo), language or "de", note or "")
+def _texts(title, subtitle, source, stand, is_demo, language, note, narrow=False) -> _Texts:
+    return _Texts(title, subtitle or "", source or "", stand, bool(is_demo), language or "de", note or "",
+                  bool(narrow))
 
 
-def _legend_rows(names: Iterable[str]) -> int:
-    width = sum(40 + 7 * len(n) for n in names)
-    return max(1, math.ceil(width / 720))
+def _legend_rows(names: Iterable[str], t: _Texts | None = None) -> float:
+    """Lines of text the horizontal legend takes. Plotly wraps a legend that does not fit into a grid whose
+    columns are as wide as its widest item; on a phone long names are wrapped with <br> into two lines."""
+    names = [str(n) for n in names]
+    if not names:
+        return 1
+    width_px = (t.size if t is not None else WIDE).legend_px
+    parts = [n.split("<br>") for n in names]
+    widest = max(40 + (6.5 if t is not None and t.narrow else 7) * max(len(p) for p in ps) for ps in parts)
+    if sum(40 + 7 * max(len(p) for p in ps) for ps in parts) <= width_px:
+        return max(len(ps) for ps in parts)  # one row
+    per_row = max(1, int(width_px // widest))
+    rows = [parts[i:i + per_row] for i in range(0, len(parts), per_row)]
+    return sum(max(len(ps) for ps in row) for row in rows) + 0.25 * (len(rows) - 1)
+
+
+def _short(label: str, t: _Texts) -> str:
+    """A category label as the axis shows it: whole, or on a phone cut to the profile's length with "…"
+    (the whole label stays in the hover text and the data table)."""
+    limit = t.size.label
+    return label if len(label) <= limit else label[: limit - 1].rstrip(" ,–-") + "…"
 
 
 def _extremes(labels: Sequence[str], values: Sequence[float], decimals: int, unit: str, language: str) -> str:
@@ -344,12 +408,14 @@ def trend_chart(
     is_demo: bool = False,
     language: str = "de",
     note: str = "",
+    narrow: bool = False,
     target: float | pd.Series | None = None,
     target_label: str = "",
     target_band: tuple[Any, Any] | None = None,
     breaks: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
     suppressed: pd.DataFrame | None = None,
     emphasis: str | None = None,
+    references: Sequence[str] = (),
     axis_title: str | None = None,
     height: int = 320,
 ) -> go.Figure:
@@ -359,24 +425,31 @@ def trend_chart(
     foot of the plot. ``target`` (a number or a Series by period) is drawn as a dashed line labelled
     ``target_label``, ``target_band`` (low, high) as a shaded band; ``breaks`` are (period, note) pairs (method
     breaks, events, territorial changes: ``monitor.annotations``), each drawn as a dotted line before its
-    period with a number that the footer explains. ``emphasis`` draws one series bold.
+    period with a number that the footer explains. ``emphasis`` draws one series bold; ``references`` (column
+    names, e.g. the Land and Germany beside chosen Kreise) are drawn in grey. Every series has its own dash
+    pattern and marker, so that the lines stay apart in greyscale.
     """
     if isinstance(df, pd.Series):
         df = df.to_frame(name=df.name or title)
-    t = _texts(title, subtitle, source, stand, is_demo, language, note)
+    t = _texts(title, subtitle, source, stand, is_demo, language, note, narrow)
     periods = [str(p) for p in df.index]
     x = [fmt.quarter(p, language) for p in periods]
     fig = go.Figure()
     any_suppressed = False
     alt_points: list[tuple[str, float]] = []
+    refs = [c for c in df.columns if c in set(references)]
     for i, col in enumerate(df.columns):
         mask = suppressed[col] if suppressed is not None and col in suppressed else None
         numbers, labels = _split(df[col], mask)
-        colour = PALETTE[i % len(PALETTE)]
-        width = 3.5 if emphasis == col else (1.8 if emphasis is not None else 2.5)
+        k = [c for c in df.columns if c not in refs].index(col) if col not in refs else None
+        colour = PALETTE[k % len(PALETTE)] if k is not None else REFERENCE_COLOURS[refs.index(col) % 2]
+        style = (DASHES[k % len(DASHES)], SYMBOLS[k % len(SYMBOLS)]) if k is not None else \
+            (("dash", "dashdot")[refs.index(col) % 2], ("circle-open", "square-open")[refs.index(col) % 2])
+        width = 3.5 if emphasis == col else (1.8 if emphasis is not None or col in refs else 2.5)
         fig.add_trace(go.Scatter(
             x=x, y=numbers.tolist(), name=str(col), mode="lines+markers", connectgaps=False, legendrank=100 + i,
-            line=dict(color=colour, width=width), marker=dict(size=6 if emphasis in (None, col) else 4),
+            line=dict(color=colour, width=width, dash="solid" if emphasis == col else style[0]),
+            marker=dict(size=6 if emphasis in (None, col) else 5, symbol=style[1]),
             hovertemplate=[f"{col}<br>{lab}: {_hover_value(v, decimals, unit, language)}<extra></extra>"
                            for lab, v in zip(x, numbers)],
         ))
@@ -402,16 +475,21 @@ def trend_chart(
                                  fillcolor=TARGET_FILL, name=_target_name(name, language), legendrank=2000,
                                  legendgroup="target-band", hoverinfo="skip"))
         target_names.append(name)
+    target_footer: list[str] = []
     if target is not None:
         values = _along(target, df.index)
         name = _target_name(target_label, language)
+        # a phone's legend has room for the word only; the target's definition goes to the footer
+        legend_name = _w(language, "target") if narrow else name
+        if narrow and legend_name != name:
+            target_footer.append(name)
         fig.add_trace(go.Scatter(
-            x=x, y=values, mode="lines", name=name, line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
+            x=x, y=values, mode="lines", name=legend_name, line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
             legendrank=2001,
             hovertemplate=[f"{name}<br>{lab}: {_hover_value(v, decimals, unit, language)}<extra></extra>"
                            for lab, v in zip(x, values)],
         ))
-        target_names.append(name)
+        target_names.append(legend_name)
     notes: list[str] = []
     pairs = list(breaks.items()) if isinstance(breaks, Mapping) else list(breaks or ())
     for period, text in pairs:
@@ -425,12 +503,15 @@ def trend_chart(
         fig.add_annotation(x=pos, xref="x", y=1, yref="paper", yanchor="top", xanchor="center", yshift=2,
                            text=f"<b>{number}</b>", showarrow=False, font=dict(size=11, color=TEXT_COLOUR),
                            bgcolor="white", bordercolor=MUTED_COLOUR, borderwidth=1, borderpad=2, name="break")
-    tickvals = x
-    if len(x) > 12:
-        # Label year starts only; every quarter keeps its grid line and its full label on hover.
-        tickvals = [lab for lab, p in zip(x, periods) if p.endswith("Q1")] or x[:: max(1, len(x) // 8)]
+    tickvals = ticktext = x
+    if len(x) > (5 if narrow else 12):
+        # Label year starts only; every quarter keeps its grid line and its full label on hover. On a phone the
+        # label is the year alone.
+        starts = [(lab, p) for lab, p in zip(x, periods) if p.endswith("Q1")]
+        tickvals = [lab for lab, _p in starts] or x[:: max(1, len(x) // (4 if narrow else 8))]
+        ticktext = [p[:4] for _lab, p in starts] if narrow and starts else tickvals
     fig.update_layout(
-        xaxis=dict(type="category", categoryorder="array", categoryarray=x, tickvals=tickvals, ticktext=tickvals,
+        xaxis=dict(type="category", categoryorder="array", categoryarray=x, tickvals=tickvals, ticktext=ticktext,
                    tickangle=0, automargin=False, showgrid=False),
         yaxis=dict(rangemode="tozero", automargin="left", title=dict(text=axis_title if axis_title is not None
                    else ("" if _pct_unit(unit) else unit)), **_axis_number_format(unit, language)),
@@ -443,8 +524,14 @@ def trend_chart(
            + (f" {_target_name(target_label, language)}." if target is not None else ""))
     if notes:
         alt += f" {_w(language, 'notes')}: " + "; ".join(notes) + "."
-    extra = [f"{_w(language, 'notes')}: " + " · ".join(notes)] if notes else []
-    return _frame(fig, t, plot_height=height, legend=True, legend_rows=_legend_rows(names), x_axis_space=34,
+    extra = target_footer + ([f"{_w(language, 'notes')}: " + " · ".join(notes)] if notes else [])
+    if narrow:
+        # long series names wrap in the legend instead of running off the figure
+        for trace in fig.data:
+            if trace.name and len(trace.name) > 34:
+                trace.name = "<br>".join(_wrap(trace.name, 34))
+        names = [str(trace.name) for trace in fig.data if trace.showlegend is not False and trace.name]
+    return _frame(fig, t, plot_height=height, legend=True, legend_rows=_legend_rows(names, t), x_axis_space=34,
                   extra_footer=extra, alt=alt, kind="trend")
 
 
@@ -480,6 +567,7 @@ def bar_ranking(
     is_demo: bool = False,
     language: str = "de",
     note: str = "",
+    narrow: bool = False,
     key: str | None = "ags",
     highlight: str | Iterable[str] | None = None,
     target: float | None = None,
@@ -494,7 +582,7 @@ def bar_ranking(
     vertical line. Rows without a number are listed at the bottom as "keine Daten" or with their
     suppression mark, never as a zero bar.
     """
-    t = _texts(title, subtitle, source, stand, is_demo, language, note)
+    t = _texts(title, subtitle, source, stand, is_demo, language, note, narrow)
     data = df.reset_index(drop=True)
     numbers, marks = _split(data[value], suppressed.reset_index(drop=True) if suppressed is not None else None)
     wanted = {highlight} if isinstance(highlight, str) else set(highlight or ())
@@ -527,10 +615,11 @@ def bar_ranking(
                      title=dict(text=axis_title if axis_title is not None else ("" if _pct_unit(unit) else unit)),
                      **_axis_number_format(unit, language))
     fig.update_yaxes(type="category", automargin="left", showgrid=False, ticks="",
-                     tickfont=dict(size=12 if len(labels) <= 40 else 11))
-    if any(is_hi[i] for i in order):
+                     tickfont=dict(size=12 if len(labels) <= 40 and not narrow else 11))
+    shown = [_short(x, t) for x in labels]
+    if any(is_hi[i] for i in order) or shown != labels:
         fig.update_yaxes(tickmode="array", tickvals=labels,
-                         ticktext=[f"<b>{x}</b>" if is_hi[j] else x for x, j in zip(labels, order)])
+                         ticktext=[f"<b>{x}</b>" if is_hi[j] else x for x, j in zip(shown, order)])
     extra: list[str] = []
     if target is not None:
         name = _target_name(target_label, language)
@@ -539,19 +628,22 @@ def bar_ranking(
         fig.add_annotation(x=target, y=1, yref="paper", yanchor="bottom", xanchor="center", showarrow=False,
                            text=f"{_w(language, 'target')} {_number(target, decimals, unit, language)}",
                            font=dict(size=11, color=TARGET_COLOUR))
-        extra.append(name)
+        if name != _w(language, "target"):  # the bare word says nothing the line's own label does not
+            extra.append(name)
     n_missing = sum(1 for v in vals if math.isnan(v))
     alt = (f"{_w(language, 'bars')}: {title}. {len(labels)} {_w(language, 'regions')}; "
            f"{_extremes(labels, vals, decimals, unit, language)}"
            + (f"; {n_missing} {_w(language, 'without')}" if n_missing else "") + ".")
     row = 22 if len(labels) <= 40 else 17
     return _frame(fig, t, plot_height=max(160, row * len(labels)), legend=False, x_axis_space=34,
-                  extra_footer=extra, alt=alt, kind="ranking", left=_label_margin(labels), right=40)
+                  extra_footer=extra, alt=alt, kind="ranking", left=_label_margin(shown, t), right=40)
 
 
-def _label_margin(labels: Sequence[str]) -> int:
-    longest = max((len(s) for s in labels), default=10)
-    return int(min(320, max(90, 7.2 * longest + 24)))
+def _label_margin(labels: Sequence[str], t: _Texts | None = None) -> int:
+    """The left margin for horizontal bars' category labels (as shown: on a phone they are shortened)."""
+    narrow = t is not None and t.narrow
+    longest = max((len(_short(s, t) if t is not None else s) for s in labels), default=10)
+    return int(min(150 if narrow else 320, max(60 if narrow else 90, (6.6 if narrow else 7.2) * longest + 18)))
 
 
 def gap_bars(
@@ -569,13 +661,14 @@ def gap_bars(
     is_demo: bool = False,
     language: str = "de",
     note: str = "",
+    narrow: bool = False,
     axis_title: str | None = None,
 ) -> go.Figure:
     """Ist against Soll per indicator (one row each): a wide pale Soll bar with the Ist bar inside it.
 
     Rows of different units belong on one chart only as percentages of their target (Soll = 100).
     """
-    t = _texts(title, subtitle, source, stand, is_demo, language, note)
+    t = _texts(title, subtitle, source, stand, is_demo, language, note, narrow)
     data = df.reset_index(drop=True).iloc[::-1]  # first row on top
     labels = data[label].astype(str).tolist()
     ist, marks = _split(data[actual])
@@ -590,8 +683,12 @@ def gap_bars(
             in_pct_of_target = _pct_unit(unit) and s == 100
             pct = (f" ({_number(v / s * 100, 0, '%', language)} {_w(language, 'of_target')})"
                    if s and s > 0 and not in_pct_of_target else "")
-            texts.append(f"{w_ist} {_number(v, decimals, unit, language)} · {w_soll} "
-                         f"{_number(s, decimals, unit, language)}{pct}")
+            if narrow:  # a phone: the figures without words, the legend says which bar is which
+                texts.append(_number(v, decimals, unit, language) if in_pct_of_target else
+                             f"{_number(v, decimals, unit, language)} / {_number(s, decimals, unit, language)}")
+            else:
+                texts.append(f"{w_ist} {_number(v, decimals, unit, language)} · {w_soll} "
+                             f"{_number(s, decimals, unit, language)}{pct}")
     fig = go.Figure()
     fig.add_trace(go.Bar(y=labels, x=soll.where(soll.notna(), None).tolist(), orientation="h", name=w_soll,
                          marker=dict(color="rgba(255,255,255,0)", line=dict(color=TARGET_COLOUR, width=1.5)),
@@ -605,14 +702,17 @@ def gap_bars(
         fig.add_annotation(x=end, y=lab, xanchor="left", xshift=6, text=txt, showarrow=False,
                            font=dict(size=12, color=TEXT_COLOUR))
     fig.update_layout(barmode="overlay", bargap=0.25)
-    fig.update_xaxes(range=[0, top * 1.75 if top > 0 else 1], automargin=False, rangemode="tozero",
+    fig.update_xaxes(range=[0, top * (1.6 if narrow else 1.75) if top > 0 else 1], automargin=False,
+                     rangemode="tozero", nticks=4 if narrow else None,
                      title=dict(text=axis_title if axis_title is not None else ("" if _pct_unit(unit) else unit)),
                      **_axis_number_format(unit, language))
-    fig.update_yaxes(type="category", automargin="left", showgrid=False, ticks="")
+    shown = [_short(x, t) for x in labels]
+    fig.update_yaxes(type="category", automargin="left", showgrid=False, ticks="", tickmode="array", tickvals=labels,
+                     ticktext=shown)
     gaps = "; ".join(f"{lab}: {txt}" for lab, txt in zip(labels[::-1], texts[::-1]))
     alt = f"{_w(language, 'gap')}: {title}. {gaps}."
     return _frame(fig, t, plot_height=max(140, 46 * len(labels)), legend=True, x_axis_space=34, alt=alt,
-                  kind="gap", left=_label_margin(labels))
+                  kind="gap", left=_label_margin(shown, t))
 
 
 def stacked_bars(
@@ -627,6 +727,7 @@ def stacked_bars(
     is_demo: bool = False,
     language: str = "de",
     note: str = "",
+    narrow: bool = False,
     horizontal: bool = False,
     show_totals: bool = True,
     axis_title: str | None = None,
@@ -637,7 +738,7 @@ def stacked_bars(
     A suppressed cell (``< 3``) is left out of its bar and the bar is marked ``*`` with a footnote; a row
     without any number is labelled "keine Daten".
     """
-    t = _texts(title, subtitle, source, stand, is_demo, language, note)
+    t = _texts(title, subtitle, source, stand, is_demo, language, note, narrow)
     cats = [fmt.quarter(i, language) for i in df.index]
     if horizontal:
         cats, df = cats[::-1], df.iloc[::-1]
@@ -672,8 +773,10 @@ def stacked_bars(
     cat_axis = dict(type="category", showgrid=False, tickangle=0)
     top = float(totals.max()) if len(totals) else 0
     if horizontal:
-        fig.update_xaxes(range=[0, top * 1.15 if top > 0 else 1], automargin=False, **value_axis)
-        fig.update_yaxes(automargin="left", **cat_axis)
+        fig.update_xaxes(range=[0, top * 1.15 if top > 0 else 1], automargin=False, nticks=4 if narrow else None,
+                         **value_axis)
+        fig.update_yaxes(automargin="left", tickmode="array", tickvals=cats, ticktext=[_short(c, t) for c in cats],
+                         **cat_axis)
     else:
         fig.update_yaxes(range=[0, top * 1.1 if top > 0 else 1], automargin="left", **value_axis)
         fig.update_xaxes(automargin=False, **cat_axis)
@@ -682,9 +785,9 @@ def stacked_bars(
     alt = (f"{_w(language, 'stacked')}: {title}. "
            f"{_extremes(cats, shown_totals, decimals, unit, language)}.")
     plot_height = max(160, 30 * len(cats)) if horizontal else height
-    return _frame(fig, t, plot_height=plot_height, legend=True, legend_rows=_legend_rows(map(str, df.columns)),
+    return _frame(fig, t, plot_height=plot_height, legend=True, legend_rows=_legend_rows(map(str, df.columns), t),
                   x_axis_space=34, extra_footer=extra, alt=alt, kind="stacked",
-                  left=_label_margin(cats) if horizontal else None)
+                  left=_label_margin(cats, t) if horizontal else None)
 
 
 # --- intervention chain --------------------------------------------------------------------------------------
@@ -715,14 +818,21 @@ def chain_chart(
     is_demo: bool = False,
     language: str = "de",
     note: str = "",
+    narrow: bool = False,
 ) -> go.Figure:
     """The intervention chain (call-out → eviction order → referral → reached → admission / turn-away) as
     horizontal bars in order, each with its value and its share of the step before."""
-    t = _texts(title, subtitle, source, stand, is_demo, language, note)
+    t = _texts(title, subtitle, source, stand, is_demo, language, note, narrow)
     items = [s if isinstance(s, ChainStep) else ChainStep(*s) for s in steps]
     numbers, marks = _split(pd.Series([s.value for s in items], dtype="object"))
-    labels = [s.label + (f"<br><span style='font-size:11px;color:{MUTED_COLOUR}'>{s.note}</span>" if s.note else "")
-              for s in items]
+    def label_of(s: ChainStep) -> str:
+        if not s.note:
+            return s.label
+        note = "<br>".join(_wrap(s.note, 20)) if narrow else s.note
+        label = "<br>".join(_wrap(s.label, 20)) if narrow else s.label
+        return label + f"<br><span style='font-size:11px;color:{MUTED_COLOUR}'>{note}</span>"
+
+    labels = [label_of(s) for s in items]
     texts, prev = [], None
     for s, v, m in zip(items, numbers, marks):
         if math.isnan(v):
@@ -742,12 +852,14 @@ def chain_chart(
         textfont=dict(size=12, color=TEXT_COLOUR), hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False,
     ))
     top = max([v for v in numbers if not math.isnan(v)] + [0])
-    fig.update_xaxes(range=[0, top * 1.55 if top > 0 else 1], automargin=False,
+    fig.update_xaxes(range=[0, top * 1.55 if top > 0 else 1], automargin=False, nticks=3 if narrow else None,
                      **_axis_number_format(unit, language), title=dict(text="" if _pct_unit(unit) else unit))
     fig.update_yaxes(type="category", automargin="left", showgrid=False, ticks="")
     alt = f"{_w(language, 'chain')}: {title}. " + " → ".join(f"{s.label} {x}" for s, x in zip(items, texts)) + "."
-    return _frame(fig, t, plot_height=max(160, 52 * len(items)), legend=False, x_axis_space=34, alt=alt,
-                  kind="chain", left=_label_margin([s.label for s in items]))
+    longest = ([n for s in items for n in [*_wrap(s.label, 20), *_wrap(s.note, 20)]] if narrow
+               else [s.label for s in items])
+    return _frame(fig, t, plot_height=max(160, (78 if narrow else 52) * len(items)), legend=False, x_axis_space=34,
+                  alt=alt, kind="chain", left=_label_margin(longest, t))
 
 
 # --- maps ----------------------------------------------------------------------------------------------------
@@ -804,6 +916,7 @@ def choropleth(
     is_demo: bool = False,
     language: str = "de",
     note: str = "",
+    narrow: bool = False,
     highlight: str | None = None,
     target: float | None = None,
     target_label: str = "",
@@ -817,7 +930,7 @@ def choropleth(
     """A map of Kreise or Länder coloured by ``value``; features of ``geojson`` without a number are grey
     ("keine Daten", or "unterdrückt" for withheld values). The base map is hidden and the view fits the
     features, so pass only the features to show (``geo.subset``)."""
-    t = _texts(title, subtitle, source, stand, is_demo, language, note)
+    t = _texts(title, subtitle, source, stand, is_demo, language, note, narrow)
     data = df.reset_index(drop=True)
     numbers, marks = _split(data[value], suppressed.reset_index(drop=True) if suppressed is not None else None)
     locs = data[location].astype(str)
@@ -891,6 +1004,7 @@ def tile_map(
     is_demo: bool = False,
     language: str = "de",
     note: str = "",
+    narrow: bool = False,
     highlight: str | None = None,
     target: float | None = None,
     target_label: str = "",
@@ -902,7 +1016,7 @@ def tile_map(
 ) -> go.Figure:
     """The 16 Länder as equal squares on ``geo.TILE_GRID``, coloured by ``value``, labelled with abbreviation
     and value: the map for when no boundaries are installed, and a fair one (Stadtstaaten stay visible)."""
-    t = _texts(title, subtitle, source, stand, is_demo, language, note)
+    t = _texts(title, subtitle, source, stand, is_demo, language, note, narrow)
     data = df.reset_index(drop=True)
     numbers, marks = _split(data[value], suppressed.reset_index(drop=True) if suppressed is not None else None)
     by_ags = {str(a)[:2]: (v, m) for a, v, m in zip(data[location].astype(str), numbers, marks)}
@@ -991,5 +1105,10 @@ def chart_config(filename: str) -> dict:
 
 def streamlit_kwargs(fig: go.Figure, filename: str) -> dict:
     """Keyword arguments for ``st.plotly_chart(fig, **streamlit_kwargs(fig, name))``: the house style
-    (``theme=None`` so Streamlit does not restyle it), the export config and the alt text."""
-    return {"theme": None, "config": chart_config(filename), "alt": alt_text(fig)}
+    (``theme=None`` so Streamlit does not restyle it), the export config and the alt text. A figure built for a
+    phone has no mode bar (it would cover the title; the downloads below the chart remain)."""
+    config = chart_config(filename)
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    if meta.get("ik_monitor", {}).get("narrow"):
+        config["displayModeBar"] = False
+    return {"theme": None, "config": config, "alt": alt_text(fig)}

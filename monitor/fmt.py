@@ -114,7 +114,8 @@ def quarter(period: Any, language: str = "de", *, long: bool = False) -> str:
     year, q = m.group(1), int(m.group(2))
     if not long:
         return f"Q{q}{NBSP}{year}"
-    return f"{_ORDINAL_EN[q]} quarter {year}" if language == "en" else f"{q}. Quartal {year}"
+    # "3." and "Quartal" do not part at a line end, and a line starting "3. Quartal" is no Markdown list
+    return f"{_ORDINAL_EN[q]} quarter {year}" if language == "en" else f"{q}.{NBSP}Quartal {year}"
 
 
 period = quarter  # a period is a quarter or a year; one rule for both

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from . import fmt
+
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 
@@ -49,7 +51,8 @@ class Quarter:
         return Quarter(self.year - (self.q == 1), (self.q - 2) % 4 + 1)
 
     def label_de(self) -> str:
-        return f"{self.q}. Quartal {self.year}"
+        """"2. Quartal 2025" (``monitor.fmt.quarter``, the one place quarters are worded)."""
+        return fmt.quarter(str(self), "de", long=True)
 
 
 def latest_complete_quarter(today: date) -> Quarter:

@@ -129,8 +129,9 @@ st.markdown(_("Die Konvention verlangt „ausreichend“ Angebote; die Zahlen st
               "und den Mindeststandards des Europarats. Jeder Zielwert ist eine Zeile der Zieltabelle mit Wert, "
               "Bezugsgröße, Faktor, Quelle und Gültigkeitsbeginn. Länder können eigene Maßstäbe hinterlegen "
               "(`python -m etl targets DATEI`); dann gilt für ihre Kreise die Landeszeile."))
-st.code(_("Bedarf      = Bevölkerung (Bezugsgröße) ÷ je × Wert × Faktor\nDeckungsgrad = vorhanden ÷ Bedarf × "
-          "100\nfehlend     = max(Bedarf − vorhanden, 0)"), language=None)
+st.markdown(_("- **Bedarf** = Bevölkerung (Bezugsgröße) ÷ je × Wert × Faktor\n"
+              "- **Deckungsgrad** = vorhanden ÷ Bedarf × 100\n"
+              "- **fehlend** = max(Bedarf − vorhanden, 0)"))
 
 
 target_table = pd.DataFrame({
@@ -145,7 +146,8 @@ target_table = pd.DataFrame({
     _("Land"): [land_name(a) for a in targets["land_ags"]],
     _("Quelle"): targets["source"],
 })
-st.table(target_table, hide_index=True)
+# a data grid, not a static table: it scrolls sideways on a phone and is reachable by keyboard
+st.dataframe(target_table, hide_index=True, width="stretch")
 overrides = targets[targets["land_ags"].map(lambda a: isinstance(a, str) and a != "")]
 if overrides.empty:
     st.caption(_("Landeseigene Zielwerte: keine hinterlegt – für alle Länder gelten die Zeilen oben."))
@@ -220,7 +222,8 @@ for ds in DATASETS.values():
             _("Auch erkannt als"): [", ".join(col.aliases) for col in ds.columns],
         })
         # the template's headers are German; the English label helps only English readers
-        st.table(table if language == "en" else table.drop(columns="English"), hide_index=True)
+        st.dataframe(table if language == "en" else table.drop(columns="English"), hide_index=True,
+                     width="stretch")
 
 # --- population ------------------------------------------------------------------------------------------
 

@@ -13,21 +13,28 @@ from monitor.regions import GERMANY
 from ui import components as c
 from ui import data
 from ui.i18n import _, lang, pick
-from ui.state import region_label, region_options
+from ui.state import page_choice, page_choices, region_label, region_options, to_url
 
 DEFAULT_INDICATOR = "shelter_coverage_pct"
 SPARK_QUARTERS = 8
-MAX_COMPARE = 5
+MAX_COMPARE = 8  # chosen regions; the Land and Germany come as reference lines besides
 # Per-capita figures whose target follows from a capacity target with the same denominator (per 10,000).
 PER_10K_TARGET = {"shelter_places_per_10k": "shelter_places"}
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
 def figure(builder: str, boundaries: tuple | None, *args, **kwargs) -> go.Figure:
     """A chart from ``monitor.charts``, built once per input: building plotly figures dominates a warm run.
 
     ``boundaries`` = (level, land, file mtime) stands in for the GeoJSON, so the large dict is not hashed.
     """
+    if kwargs.get("narrow"):
+        return c.with_wide(_figure(builder, boundaries, *args, **kwargs),
+                           lambda: _figure(builder, boundaries, *args, **{**kwargs, "narrow": False}))
+    return _figure(builder, boundaries, *args, **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figure(builder: str, boundaries: tuple | None, *args, **kwargs) -> go.Figure:
     if boundaries is not None:
         shapes = geo.load_boundaries(boundaries[0])
         args = (geo.subset(shapes, land=boundaries[1]) if boundaries[1] else shapes, *args)
@@ -49,8 +56,9 @@ ids = catalogue.ids()
 land_ags = view.region.land_ags if view.region.level in ("kreis", "land") else None
 land = regions.get(land_ags) if land_ags else None
 scopes = (["land"] if land else []) + ["kreise", "laender"]
-if st.session_state.get("regions_scope") not in scopes:
-    st.session_state["regions_scope"] = "land" if land else "laender"
+# indicator and scope travel in the URL, so a shared link shows the same map and ranking
+page_choice("regions_indicator", "indicator", ids, DEFAULT_INDICATOR)
+page_choice("regions_scope", "scope", scopes, "land" if land else "laender")
 scope_names = {
     "land": _("Kreise in {land}", land=land.name) if land else "",
     "kreise": _("alle Kreise"),
@@ -59,14 +67,11 @@ scope_names = {
 col_ind, col_scope = st.columns([1, 1])
 # labels computed now: a format_func must not depend on the language at a later call
 indicator_names = {i: f"{c.label(i)} ({c.unit(i)})" for i in ids}
-ind_id = col_ind.selectbox(
-    _("Kennzahl"), ids, index=ids.index(DEFAULT_INDICATOR), key="regions_indicator",
-    format_func=indicator_names.get,
-)
-scope = col_scope.segmented_control(
-    _("Vergleich über"), scopes, key="regions_scope", required=True,
-    format_func=scope_names.get,
-)
+ind_id = col_ind.selectbox(_("Kennzahl"), ids, key="regions_indicator", format_func=indicator_names.get)
+scope = col_scope.segmented_control(_("Vergleich über"), scopes, key="regions_scope", required=True,
+                                    format_func=scope_names.get) or scopes[0]
+to_url("indicator", ind_id, DEFAULT_INDICATOR)
+to_url("scope", scope, "land" if land else "laender")
 ind = catalogue.get(ind_id)
 label, unit = c.label(ind_id), c.unit(ind_id)
 formula = pick(ind.formula_de, ind.formula_en)
@@ -265,16 +270,21 @@ c.privacy_note(view)
 # --- compare regions over time ---------------------------------------------------------------------------
 
 st.header(_("Regionen vergleichen"))
-default = [view.ags]
-if view.region.level == "kreis":
-    default.append(land_ags)
-if view.ags != GERMANY:
-    default.append(GERMANY)
+# up to eight regions of any Land; the view's Land and Germany as grey reference lines beside them
+options = [a for a in region_options(regions) if a != GERMANY]
+page_choices("regions_compare", "compare", options, [view.ags] if view.ags != GERMANY else [], MAX_COMPARE)
 chosen = st.multiselect(
-    _("Bis zu {n} Regionen (Name oder AGS eingeben)", n=MAX_COMPARE),
-    region_options(regions), default=default, max_selections=MAX_COMPARE,
-    format_func=lambda a: region_label(regions, a, language), key=f"regions_compare_{view.ags}",
+    _("Bis zu {n} Regionen (Name oder AGS eingeben)", n=MAX_COMPARE), options, key="regions_compare",
+    format_func=lambda a: region_label(regions, a, language),
 )
+if len(chosen) > MAX_COMPARE:
+    st.warning(_("Höchstens {n} Regionen passen in ein Diagramm; gezeigt werden die ersten {n}.", n=MAX_COMPARE))
+    chosen = chosen[:MAX_COMPARE]
+to_url("compare", chosen, [view.ags])
+reference = [a for a in ([land_ags] if land_ags and view.region.level == "kreis" else []) + [GERMANY]
+             if a not in chosen]
+with_reference = st.toggle(_("Land und Deutschland als Referenz zeigen"), value=True, key="regions_reference",
+                           disabled=not reference) and bool(reference)
 
 
 def series_name(ags: str) -> str:
@@ -285,9 +295,10 @@ def series_name(ags: str) -> str:
     return regions.display_name(region)
 
 
+lines = chosen + (reference if with_reference else [])
 if chosen:
     frames, masks = {}, {}
-    for ags in chosen:
+    for ags in lines:
         name = series_name(ags)
         ts = data.series(ags, [ind_id], view.variant)
         ts = ts[ts["quarter"] <= str(last_q)]
@@ -296,12 +307,15 @@ if chosen:
     wide = pd.DataFrame(frames).sort_index()
     suppressed = pd.DataFrame(masks).reindex(wide.index).fillna("") if view.public else None
     first = fmt.quarter(wide.index[0], language) if len(wide) else ""
+    whom = (_("{region} im Vergleich", region=series_name(chosen[0])) if len(chosen) > 1 or with_reference
+            else series_name(chosen[0]))
     fig = figure(
-        "trend_chart", None, wide, title=charts.chart_title(label, " / ".join(frames),
-                                       f"{first} – {fmt.quarter(str(last_q), language)}"),
+        "trend_chart", None, wide,
+        title=charts.chart_title(label, whom, f"{first} – {fmt.quarter(str(last_q), language)}"),
         subtitle=_("{unit} · je Quartal · {formula}", unit=unit, formula=formula), unit=unit, decimals=ind.decimals,
         target=target_value, target_label=target_label, suppressed=suppressed,
-        emphasis=series_name(view.ags) if view.ags in chosen else None,
+        emphasis=series_name(view.ags) if view.ags in chosen and len(lines) > 1 else None,
+        references=tuple(series_name(a) for a in reference) if with_reference else (),
         breaks=tuple(dict.fromkeys(m for ags in chosen for m in annotations.marks(data.annotations(), ags, language))),
         **style.kwargs(),
     )
@@ -312,8 +326,9 @@ if chosen:
             marks = suppressed[name].to_numpy()
             long[name] = [m if m else v for v, m in zip(long[name], marks)]
     c.chart(fig, view=view, indicator_id=ind_id, table=long, key="regions_compare_chart")
-    st.caption(_("Lücken in den Linien: keine Meldung für dieses Quartal – nicht null."))
-    if len({a[:2] for a in chosen if a != GERMANY}) > 1:
+    st.caption(_("Lücken in den Linien: keine Meldung für dieses Quartal – nicht null. Jede Linie hat ihr eigenes "
+                 "Strichmuster und Zeichen, auch im Schwarz-Weiß-Druck."))
+    if len({a[:2] for a in lines if a != GERMANY}) > 1:
         st.caption(_("**Vergleichbarkeit:** {note}",
                      note=pick(catalogue.COMPARABILITY_DE, catalogue.COMPARABILITY_EN)))
 else:

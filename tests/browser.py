@@ -80,15 +80,25 @@ class PageWatch:
     page_errors: list[str] = field(default_factory=list)
 
 
+# A phone as it presents itself (an Android Chrome): the app lays pages and charts out for it by this agent.
+PHONE = {"width": 390, "height": 844}
+PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/131.0.0.0 Mobile Safari/537.36")
+
+
 @contextmanager
-def chromium_page(width: int = 1440, height: int = 1000):
-    """A Playwright page in headless Debian Chromium; external requests are aborted and recorded."""
+def chromium_page(width: int = 1440, height: int = 1000, *, phone: bool = False):
+    """A Playwright page in headless Debian Chromium; external requests are aborted and recorded.
+
+    ``phone``: a 390 × 844 touch screen with a phone's user agent (``width``/``height`` are ignored)."""
     from playwright.sync_api import sync_playwright
 
     watch = PageWatch()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
+        device = ({"viewport": PHONE, "user_agent": PHONE_AGENT, "is_mobile": True, "has_touch": True}
+                  if phone else {"viewport": {"width": width, "height": height}})
+        context = browser.new_context(locale="de-DE", **device)
 
         def route(r):
             host = urlparse(r.request.url).hostname or ""
@@ -126,3 +136,52 @@ def wait_for_app(page, timeout_ms: int = 60000, selector: str = '[data-testid="s
         timeout=timeout_ms,
     )
     page.wait_for_timeout(800)
+
+
+# Everything a chart prints must lie inside the chart, and title, legend and footer must not overlap: what a
+# council member sees on a phone and what a screenshot in a briefing shows.
+LAYOUT_PROBLEMS_JS = """
+() => {
+  const problems = [];
+  const doc = document.documentElement;
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (main && main.scrollWidth > main.clientWidth + 2) problems.push('page wider than the screen: ' + main.scrollWidth);
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  charts.forEach((chart, i) => {
+    const svg = chart.querySelector('.main-svg');
+    if (!svg) return;
+    const box = svg.getBoundingClientRect();
+    const title = chart.querySelector('.g-gtitle');
+    const name = (title && title.textContent || 'chart ' + i).slice(0, 60);
+    const parts = [];
+    const add = (what, el) => {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) parts.push([what, r]);
+    };
+    if (title) add('title', title);
+    chart.querySelectorAll('.legend').forEach(el => add('legend', el));
+    chart.querySelectorAll('.annotation').forEach(el => {
+      const text = el.textContent || '';
+      if (/(Quelle|Source):/.test(text)) add('footer', el);
+      else {
+        const bg = el.querySelector('rect.bg');
+        const fill = bg ? getComputedStyle(bg).fill : '';
+        if (/^(DEMODATEN|DEMO DATA)$/.test(text.trim()) && fill.includes('213, 94, 0')) add('demo tag', el);
+      }
+    });
+    chart.querySelectorAll('.xtick text, .ytick text, .annotation-text, .legendtext, .gtitle').forEach(el => {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0) return;
+      if (r.left < box.left - 2 || r.right > box.right + 2)
+        problems.push(name + ': "' + (el.textContent || '').slice(0, 40) + '" runs outside the chart');
+    });
+    for (let a = 0; a < parts.length; a++) for (let b = a + 1; b < parts.length; b++) {
+      const [n1, r1] = parts[a], [n2, r2] = parts[b];
+      const overlap = Math.min(r1.right, r2.right) - Math.max(r1.left, r2.left) > 2
+        && Math.min(r1.bottom, r2.bottom) - Math.max(r1.top, r2.top) > 2;
+      if (overlap) problems.push(name + ': ' + n1 + ' overlaps ' + n2);
+    }
+  });
+  return problems;
+}
+"""

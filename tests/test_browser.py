@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium_page, streamlit_server, wait_for_app
+from tests.browser import LAYOUT_PROBLEMS_JS, chromium_page, streamlit_server, wait_for_app
 from tests.conftest import SHARED, copy_store
 from tests.fixture_db import PERIOD
 
@@ -63,6 +63,39 @@ def test_every_page_in_chromium(app):
         assert watch.external_requests == []
         assert watch.page_errors == []
         assert watch.console_errors == []
+
+
+@pytest.mark.parametrize("device, language", [("phone", "de"), ("desktop", "de"), ("desktop", "en")])
+def test_every_page_fits_a_phone_and_a_desktop_and_passes_axe(app, device, language):
+    """390 × 844 (a phone, which says so in its user agent) and 1400 × 1000: no page wider than the screen, no
+    chart text outside its chart, no title, legend, footer or demo tag over another, and no serious or critical
+    axe-core violation. Screenshots of the whole page go to the screenshot folder (``<page>_phone.png``,
+    ``<page>_desktop.png``, ``<page>_desktop_en.png``)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    url, root = app
+    shots = _shots_dir(root)
+    phone = device == "phone"
+    problems, axe = {}, Axe()
+    suffix = device if language == "de" else f"{device}_{language}"
+    with chromium_page(1400, 1000, phone=phone) as (page, watch):
+        for path in PAGES:
+            page.goto(f"{url}/{path}?region=03404&period={PERIOD}&lang={language}")
+            wait_for_app(page)
+            page.wait_for_timeout(500)
+            found = page.evaluate(LAYOUT_PROBLEMS_JS)
+            violations = [v for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+            found += [f"axe {v['id']}: {v['help']} ({len(v['nodes'])}×, e.g. {v['nodes'][0]['target']})"
+                      for v in violations]
+            if found:
+                problems[path or "uebersicht"] = found
+            # Streamlit scrolls inside its main area: a tall window (same width) shows the whole page at once
+            page.set_viewport_size({"width": 390 if phone else 1400, "height": 9000})
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(shots / f"{path or 'uebersicht'}_{suffix}.png"))
+            page.set_viewport_size({"width": 390, "height": 844} if phone else {"width": 1400, "height": 1000})
+        assert watch.page_errors == []
+    assert problems == {}
 
 
 def test_charts_carry_title_source_and_demo_mark(app):

@@ -42,7 +42,7 @@ def test_dates_and_quarters():
     assert fmt.datetime_(datetime(2026, 12, 2, 9, 30)) == "02.12.2026, 09:30 Uhr"
     assert fmt.datetime_(datetime(2026, 12, 2, 9, 30), "en") == "2 Dec 2026, 09:30"
     assert fmt.quarter("2025-Q2") == f"Q2{NBSP}2025" and fmt.quarter("2025-Q2", "en") == f"Q2{NBSP}2025"
-    assert fmt.quarter("2026-Q3", long=True) == "3. Quartal 2026"
+    assert fmt.quarter("2026-Q3", long=True) == f"3.{NBSP}Quartal 2026"
     assert fmt.quarter("2026-Q3", "en", long=True) == "3rd quarter 2026"
     assert fmt.period("2025") == "2025" and fmt.quarter("anything") == "anything"
 

@@ -15,7 +15,7 @@ KEYWORDS = {"_": None, "N_": None, "NP_": ((1, "c"), 2), "n_": (1, 2), "p_": ((1
 # --- the catalogue ---------------------------------------------------------------------------------------
 
 def test_every_message_is_translated_with_its_placeholders():
-    assert catalogue_tool.problems() == []
+    assert catalogue_tool.problems(only=_code_messages()) == []
 
 
 def _code_messages() -> set[str]:

@@ -117,7 +117,7 @@ def test_regions_sum_their_kreise(con):
 
 def test_completeness_statements(con):
     assert ind.indicators_for(con, "03241", PERIOD).completeness["shelters"].text_de == \
-        "2 von 3 Einrichtungen gemeldet (2. Quartal 2025)"
+        "2 von 3 Einrichtungen gemeldet (2.\u00a0Quartal 2025)"
     ni = ind.indicators_for(con, "03", PERIOD).completeness
     assert ni["shelters"].facilities_reported == 4 and ni["shelters"].facilities_known == 5
     assert ni["police"].text_de == "3 von 45 Kreisen gemeldet"
@@ -218,7 +218,7 @@ def test_time_series(con):
     ts = ind.time_series(con, "03241", ["shelter_places", "police_referral_rate_pct"])
     assert ts["quarter"].tolist() == ["2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2"]
     assert ts["shelter_places"].tolist() == [63, 63, 63, 45]
-    assert ts["label"].iloc[-1] == "2. Quartal 2025"
+    assert ts["label"].iloc[-1] == "2.\u00a0Quartal 2025"
     assert ts["police_referral_rate_pct__events"].tolist() == [900] * 4
     bremen = ind.time_series(con, "04", ["shelter_places"], first="2025-Q1", last="2025-Q2")
     assert pd.isna(bremen["shelter_places"].iloc[0]) and bremen["shelter_places"].iloc[1] == 70

@@ -80,7 +80,7 @@ def test_url_reproduces_the_view(pages_db):
     assert at.session_state["region"] == "03404"
     assert at.session_state["period"] == PERIOD
     assert "Osnabrück" in at.title[0].value
-    assert "2. Quartal 2025" in at.title[0].value
+    assert "2.\u00a0Quartal 2025" in at.title[0].value
 
 
 def test_overview_shows_known_figures_and_target_source(pages_db):

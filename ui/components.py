@@ -33,10 +33,11 @@ class Style:
     stand: Any
     is_demo: bool
     language: str
+    narrow: bool = False
 
     def kwargs(self, **extra) -> dict:
         return {"source": extra.pop("source", self.source), "stand": self.stand, "is_demo": self.is_demo,
-                "language": self.language, **extra}
+                "language": self.language, "narrow": self.narrow, **extra}
 
 
 def style(dataset_ids: tuple[str, ...], report: RegionReport | None = None, target_source: str | None = None) -> Style:
@@ -50,7 +51,9 @@ def style(dataset_ids: tuple[str, ...], report: RegionReport | None = None, targ
                        date=fmt.date_(p["reference_date"], lang()), basis=p["basis"]))
     if target_source:
         parts.append(_("Soll: {source}", source=target_source))
-    return Style(source="; ".join(parts), stand=status["stand"], is_demo=status["is_demo"], language=lang())
+    view = st.session_state.get("view")
+    return Style(source="; ".join(parts), stand=status["stand"], is_demo=status["is_demo"], language=lang(),
+                 narrow=bool(view and view.narrow))
 
 
 def filename(view: View, indicator_id: str, ext: str = "png") -> str:
@@ -70,8 +73,11 @@ def chart(fig: go.Figure, *, view: View, indicator_id: str, table: pd.DataFrame 
     CSV and XLSX of the data, PNG and SVG of the chart rendered on the server."""
     name = filename(view, indicator_id)
     key = key or indicator_id
+    # images keep the print layout: a figure drawn for a phone is rebuilt wide for its PNG and SVG
+    wide = getattr(fig, "_ik_wide", None)
+    image = wide() if wide else fig
     if not view.public:
-        fig = charts.mark_internal(fig, lang())
+        fig, image = charts.mark_internal(fig, lang()), charts.mark_internal(image, lang())
     st.plotly_chart(fig, key=f"chart_{key}", **charts.streamlit_kwargs(fig, name))
     stem = name.rsplit(".", 1)[0]
     with st.expander(_("Daten zum Diagramm")):
@@ -82,9 +88,9 @@ def chart(fig: go.Figure, *, view: View, indicator_id: str, table: pd.DataFrame 
             data_downloads(table, stem=stem, title=title or (fig.layout.title.text or ""), key=key, columns=cols[:2],
                            marker=internal_marker(view))
         # callables: the files are built only when someone clicks, not on every rerun
-        cols[2].download_button("PNG", lambda: images.to_png(fig), file_name=f"{stem}.png", mime="image/png",
+        cols[2].download_button("PNG", lambda: images.to_png(image), file_name=f"{stem}.png", mime="image/png",
                                 key=f"png_{key}", on_click="ignore", icon=":material/image:")
-        cols[3].download_button("SVG", lambda: images.to_svg(fig), file_name=f"{stem}.svg", mime="image/svg+xml",
+        cols[3].download_button("SVG", lambda: images.to_svg(image), file_name=f"{stem}.svg", mime="image/svg+xml",
                                 key=f"svg_{key}", on_click="ignore", icon=":material/image:")
 
 
@@ -307,7 +313,17 @@ def figure(builder: str, *args, **kwargs) -> go.Figure:
     view = st.session_state.get("view")
     if builder == "trend_chart" and "breaks" not in kwargs and view is not None:
         kwargs["breaks"] = annotations.marks(data.annotations(), view.ags, lang())
-    return _figure(builder, *args, **kwargs)
+    fig = _figure(builder, *args, **kwargs)
+    if kwargs.get("narrow"):
+        with_wide(fig, lambda: _figure(builder, *args, **{**kwargs, "narrow": False}))
+    return fig
+
+
+def with_wide(fig: go.Figure, build) -> go.Figure:
+    """Remember how to build ``fig`` for print: ``chart`` renders its PNG and SVG from that (a figure drawn for
+    a phone is narrow; images keep the print layout)."""
+    fig._ik_wide = build
+    return fig
 
 
 # figures built outside monitor.charts (with their titles and texts)

@@ -31,10 +31,22 @@ class View:
     public: bool
     variant: str
     lang: str
+    narrow: bool = False  # a phone: charts in their narrow layout
+
 
     @property
     def ags(self) -> str:
         return self.region.ags
+
+
+def is_narrow() -> bool:
+    """Whether this session is on a phone: ``?layout=narrow`` or ``wide`` in the URL decides, else the browser's
+    user agent ("Mobi" is how phone browsers say so; tablets get the wide layout)."""
+    wanted = st.query_params.get("layout")
+    if wanted in ("narrow", "wide"):
+        return wanted == "narrow"
+    agent = str(st.context.headers.get("User-Agent") or "")
+    return "Mobi" in agent or ("Android" in agent and "Tablet" not in agent)
 
 
 def region_options(index: RegionIndex) -> list[str]:
@@ -50,25 +62,63 @@ def region_label(index: RegionIndex, ags: str, language: str) -> str:
     r = index.get(ags)
     if r is None:
         return ags
-    return translate("Deutschland", language) if r.level == "bund" else f"{r.ags} · {r.name}"
+    # the short name unless two Kreise share it (the two Osnabrücks): a long name would be cut in the sidebar
+    return translate("Deutschland", language) if r.level == "bund" else f"{r.ags} · {index.display_name(r)}"
 
 
 def period_label(p: str, language: str) -> str:
     return translate("Jahr {year}", language, year=p) if Period.parse(p).is_year else fmt.quarter(p, language)
 
 
-def _from_url(key: str, options: list, default) -> None:
+# choices of a page (the Regionen page's indicator, scope and comparison) and the layout: kept in the URL beside
+# the sidebar's, so that a shared link shows the same chart
+PAGE_PARAMS = ("indicator", "scope", "compare", "layout")
+
+
+def _from_url(key: str, options: list, default, param: str | None = None) -> None:
     """Start a widget at the value the URL names (when valid), so a link reproduces a view.
 
     A URL value that differs from what this session last wrote there is a new link (a page link with
-    parameters, the browser's back button) and wins over the widget's current value.
+    parameters, the browser's back button) and wins over the widget's current value. ``param``: the URL's name
+    for the widget ``key`` (default the same).
     """
-    wanted = st.query_params.get(key)
-    written = st.session_state.get("_url_written", {}).get(key)
+    param = param or key
+    wanted = st.query_params.get(param)
+    written = st.session_state.get("_url_written", {}).get(param)
     if wanted in options and wanted != written:
         st.session_state[key] = wanted
     elif key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = default
+
+
+def page_choice(key: str, param: str, options: list, default) -> None:
+    """Start the page widget ``key`` at the URL's ``param`` (see ``_from_url``); call ``to_url`` after it."""
+    _from_url(key, options, default, param)
+
+
+def page_choices(key: str, param: str, options: list, default: list, limit: int) -> None:
+    """The same for a multiselect: the URL holds the choices comma-separated (at most ``limit``)."""
+    wanted = st.query_params.get(param)
+    written = st.session_state.get("_url_written", {}).get(param)
+    if wanted is not None and wanted != written:
+        chosen = [a for a in wanted.split(",") if a in options][:limit]
+        if chosen:
+            st.session_state[key] = chosen
+            return
+    if key not in st.session_state:
+        st.session_state[key] = [a for a in default if a in options][:limit]
+
+
+def to_url(param: str, value, default=None) -> None:
+    """Write a page choice into the URL (a list comma-separated; the default is left out)."""
+    text = ",".join(value) if isinstance(value, (list, tuple)) else value
+    written = st.session_state.setdefault("_url_written", {})
+    if value is None or value == default or text == "":
+        st.query_params.pop(param, None)
+        written.pop(param, None)
+    else:
+        st.query_params[param] = text
+        written[param] = text
 
 
 def requested_public(can_internal: bool, *, has_release: bool = True) -> bool:
@@ -132,15 +182,20 @@ def sidebar(index: RegionIndex, periods: list[str], *, can_internal: bool = Fals
             format_func=lambda v: translate(VARIANT_LABELS[v], language),
         )
     state = {key: st.session_state[key] for key in choices}
-    # only what differs from the default goes into the URL, so links stay short
+    narrow = is_narrow()
+    # only what differs from the default goes into the URL, so links stay short; page choices stay (the page
+    # reads them after this)
     shown = {k: v for k, v in state.items()
              if v is not None and (v != choices[k][1] or k in ("region", "period"))}
-    st.query_params.from_dict(shown)
-    st.session_state["_url_written"] = shown
+    kept = {k: st.query_params[k] for k in PAGE_PARAMS if k in st.query_params}
+    st.query_params.from_dict({**shown, **kept})
+    written = st.session_state.get("_url_written", {})
+    st.session_state["_url_written"] = {**shown, **{k: written[k] for k in PAGE_PARAMS if k in written}}
     return View(
         region=index.get(state["region"]) or index.get(GERMANY),
         period=Period.parse(state["period"]) if state["period"] else None,
         public=not (can_internal and state["mode"] == "internal"),
         variant=state["variant"],
         lang=state["lang"],
+        narrow=narrow,
     )
