@@ -72,6 +72,10 @@ demo: $(STAMP) $(MO)
 bench: $(STAMP) $(MO) $(DB) $(RELEASES)/LATEST
 	IK_MONITOR_DB=$(DB) $(PY) bench/etl.py
 	IK_MONITOR_DB=$(DB) $(PY) bench/pages.py
+	IK_MONITOR_DB=$(DB) $(PY) bench/release.py
+	IK_MONITOR_DB=$(DB) $(PY) bench/exports.py
+	# writers, readers and the app at once (issue #9); exits non-zero when a target is missed, which is reported
+	-IK_MONITOR_DB=$(DB) $(PY) bench/concurrency.py --db $(DB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
