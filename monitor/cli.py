@@ -112,8 +112,10 @@ def _resolve_region(figures: Figures, text: str) -> str:
         return matches[0].ags
     if matches:
         options = ", ".join(f"{r.ags} {r.name}" for r in matches)
-        raise UnknownRegion(f"„{text}“ ist mehrdeutig: {options}. Bitte den AGS angeben.")
-    raise UnknownRegion(f"Unbekannte Region „{text}“ – bitte den Regionalschlüssel (AGS) angeben, z. B. 03404.")
+        raise UnknownRegion(N_("„{name}“ ist mehrdeutig: {options}. Bitte den AGS angeben."), name=text,
+                            options=options)
+    raise UnknownRegion(N_("Unbekannte Region „{name}“ – bitte den Regionalschlüssel (AGS) angeben, z. B. 03404."),
+                        name=text)
 
 
 def _table(report: RegionReport, status: dict, language: str = "de") -> str:

@@ -32,7 +32,7 @@ import pandas as pd
 
 from . import catalogue, datasets, fmt, privacy
 from .catalogue import CATALOGUE, Indicator
-from .i18n import N_, translate
+from .i18n import N_, Failure, translate
 from .periods import Period, Quarter, quarter_range
 from .regions import GERMANY, level_of
 
@@ -706,8 +706,23 @@ def _int(value: Any) -> int:
 # --- public functions -------------------------------------------------------------------------------------
 
 
-class UnknownRegion(ValueError):
-    """An AGS that is not in the region list (message in German)."""
+class UnknownRegion(Failure, ValueError):
+    """An AGS that is not in the region list, or not of the level a document needs: a catalogue template, German
+    as ``str()``, any language as ``text(language)``; the parameter ``what`` is a message id too."""
+
+    def text(self, language: str = "de") -> str:
+        params = {k: translate(v, language) if k == "what" else v for k, v in self.params.items()}
+        return translate(self.msgid, language, **params)
+
+
+def require_land(land_ags: str, what: str) -> str:
+    """``land_ags`` stripped when it is a Land's two-digit key, else ``UnknownRegion`` naming ``what`` (a marked
+    message id: the document that needs a Land)."""
+    land_ags = str(land_ags).strip()
+    if level_of(land_ags) != "land":
+        raise UnknownRegion(N_("„{ags}“ ist kein Land – {what} braucht den zweistelligen Schlüssel eines Landes "
+                               "(z. B. 03 für Niedersachsen)."), ags=land_ags, what=what)
+    return land_ags
 
 
 def _period(period: Period | str) -> Period:
@@ -719,10 +734,9 @@ def _region_row(con: duckdb.DuckDBPyConnection, ags: str) -> tuple[str, str, str
         "SELECT ags, name, level FROM regions WHERE ags = ? ORDER BY valid_to DESC NULLS FIRST LIMIT 1", [ags]
     ).fetchone()
     if row is None:
-        raise UnknownRegion(
-            f"Unbekannte Region „{ags}“ – erwartet wird ein Regionalschlüssel (AGS): 00 für Deutschland, "
-            f"zweistellig für ein Land (z. B. 03), fünfstellig für einen Kreis (z. B. 03404)."
-        )
+        raise UnknownRegion(N_("Unbekannte Region „{ags}“ – erwartet wird ein Regionalschlüssel (AGS): 00 für "
+                               "Deutschland, zweistellig für ein Land (z. B. 03), fünfstellig für einen Kreis "
+                               "(z. B. 03404)."), ags=ags)
     return row
 
 

@@ -34,9 +34,8 @@ from openpyxl.utils import get_column_letter
 from . import config, exports, fmt
 from .figures import Figures
 from .i18n import N_, NP_, ptranslate, translate
-from .indicators import DEFAULT_VARIANT, RegionReport, TargetInfo, UnknownRegion, number_or_none
+from .indicators import DEFAULT_VARIANT, RegionReport, TargetInfo, number_or_none, require_land
 from .periods import Period
-from .regions import level_of
 
 LEGAL_CLAIM = date(2032, 1, 1)  # every woman's legal claim to protection and counselling
 FIRST_FUNDED_YEAR = 2027  # the needs-based network is financed from 1 January 2027
@@ -324,10 +323,7 @@ def build_plan(figures: Figures, land_ags: str, period: Period | str, *,
     """The needs analysis for the Kreise of Land ``land_ags`` at ``period`` (targets in force, or ``overrides``);
     the Kreise's completeness is worded in ``language``."""
     period = period if isinstance(period, Period) else Period.parse(str(period))
-    land_ags = str(land_ags).strip()
-    if level_of(land_ags) != "land":
-        raise UnknownRegion(f"„{land_ags}“ ist kein Land – die Bedarfsplanung braucht den zweistelligen "
-                            f"Schlüssel eines Landes (z. B. 03 für Niedersachsen).")
+    land_ags = require_land(land_ags, N_("die Bedarfsplanung"))
     land = figures.report(land_ags, period, variant)
     kreise = figures.table("kreis", period, land=land_ags, variant=variant, language=language)
     return plan_from(land, kreise, figures.status(), today=today, overrides=overrides)

@@ -42,11 +42,11 @@ from .i18n import N_, translate
 from .indicators import (
     DEFAULT_VARIANT,
     RegionReport,
-    UnknownRegion,
     need_decimals,
+    require_land,
 )
 from .periods import Period
-from .regions import GERMANY, level_of
+from .regions import GERMANY
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/dejavu"))
 FONT_FILES = (("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"), ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"))
@@ -246,10 +246,7 @@ def build_briefings(figures: Figures, land_ags: str, period: Period | str, *, va
     """The Regionalbriefings of every Kreis of Land ``land_ags`` (the Kreise existing at the period's end), with
     what they share – the Land, Germany, the data status, the notes – asked for once."""
     period = period if isinstance(period, Period) else Period.parse(str(period))
-    land_ags = str(land_ags).strip()
-    if level_of(land_ags) != "land":
-        raise UnknownRegion(f"„{land_ags}“ ist kein Land – Briefings in Serie brauchen den zweistelligen Schlüssel "
-                            f"eines Landes (z. B. 05 für Nordrhein-Westfalen).")
+    land_ags = require_land(land_ags, N_("die Serie der Regionalbriefings"))
     land = figures.report(land_ags, period, variant)
     germany = figures.report(GERMANY, period, variant)
     status, notes, made_on = figures.status(), tuple(figures.annotations()), today or config.today()
@@ -1039,10 +1036,7 @@ def build_land_report(figures: Figures, land_ags: str, period: Period | str, *, 
                       today: date | None = None, boundaries_dir: Path | str | None = None) -> LandReport:
     """Gather the figures of the Länderbericht for Land ``land_ags`` (two digits) and ``period``."""
     period = period if isinstance(period, Period) else Period.parse(str(period))
-    land_ags = str(land_ags).strip()
-    if level_of(land_ags) != "land":
-        raise UnknownRegion(f"„{land_ags}“ ist kein Land – der Länderbericht braucht den zweistelligen Schlüssel "
-                            f"eines Landes (z. B. 03 für Niedersachsen).")
+    land_ags = require_land(land_ags, N_("der Länderbericht"))
     report = figures.report(land_ags, period, variant)
     previous = figures.report(land_ags, period.previous_year(), variant)
     germany = figures.report(GERMANY, period, variant)

@@ -372,3 +372,11 @@ def test_reports_page_offers_every_download(demo_fixture_db, monkeypatch):
     assert "Länderbericht Niedersachsen (PDF)" in labels
     # PNG and SVG for each chart of the briefing and of the Land report
     assert labels.count("PNG") == labels.count("SVG") >= 4 + 4
+
+
+def test_a_document_that_needs_a_land_says_so_in_either_language(demo_fixture_db):
+    figures = LiveFigures(demo_fixture_db)
+    with pytest.raises(UnknownRegion) as refused:
+        reports.build_briefings(figures, "03404", PERIOD)
+    assert str(refused.value).startswith("„03404“ ist kein Land – die Serie der Regionalbriefings braucht")
+    assert refused.value.text("en").startswith("„03404“ is not a Land – the series of regional briefings needs")
