@@ -480,7 +480,7 @@ def _apply_targets(con: duckdb.DuckDBPyConnection, o: pd.DataFrame, periods: lis
     for ind, (_existing, p, *_rest) in _TARGETED.items():
         infos = chosen[ind]
         den = np.array([t.denominator if t else None for t in infos], dtype=object)
-        factor = np.array([t.value * t.factor / t.per_population if t else np.nan for t in infos], dtype=float)
+        factor = np.array([t.per_person if t else np.nan for t in infos], dtype=float)
         total = o[f"{p}_pop_total"].fillna(total_all).to_numpy(dtype=float)
         female = o[f"{p}_pop_female"].fillna(female_all).to_numpy(dtype=float)
         base = np.where(den == "population_female", female, np.where(den == "population_total", total, np.nan))
@@ -526,6 +526,18 @@ class TargetInfo:
     valid_from: date
     variant: str | None
     land_ags: str | None
+
+    @property
+    def units(self) -> float:
+        """Units needed per ``per_population`` persons of the denominator: value × factor (the German practice
+        counts a family place as 2.5 places)."""
+        return self.value * self.factor
+
+    @property
+    def per_person(self) -> float:
+        """Units needed per person of the denominator – the one place of the target arithmetic
+        (value × factor ÷ per-population): need = base × per_person."""
+        return self.units / self.per_population
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -74,7 +74,7 @@ class Yardstick:
     @classmethod
     def from_target(cls, t: TargetInfo) -> "Yardstick":
         """The yardstick of a row of the target table (value × factor per population)."""
-        return cls(t.indicator, t.value * t.factor, t.per_population, t.denominator, t.label_de, t.source, t.id,
+        return cls(t.indicator, t.units, t.per_population, t.denominator, t.label_de, t.source, t.id,
                    t.land_ags, t.label_en or "")
 
     def need(self, total: Any, female: Any) -> float:

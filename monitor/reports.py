@@ -173,7 +173,7 @@ def _places_per_10k_target(report: RegionReport) -> float | None:
     t = report.values["shelter_places"].target
     if t is None or t.denominator != "population_total":
         return None
-    return t.value * t.factor * 10_000 / t.per_population
+    return t.per_person * 10_000
 
 
 # --- the data of a briefing ----------------------------------------------------------------------------------
@@ -1145,6 +1145,12 @@ _PLANNING = N_("Bedarf in den {kreise} Kreisen: {places} Schutzplätze und {cent
                "den Kreisen zusammen jährlich bis zu {places_per_year} Plätze und {centres_per_year} "
                "Beratungsstellen aufzubauen. Rundung: Plätze aufgerundet, Beratungsstellen kaufmännisch gerundet "
                "(mind. eine je Kreis); Details und Jahresplan in der Excel-Ausgabe der Bedarfsplanung. {population}")
+# said where the Land's own need (table above: the Land as a whole, unrounded) and the sum of the Kreise's rounded
+# needs (planning) differ, so that a reader of the report never meets two gaps without the reason
+_TWO_GAPS = N_("Warum die Lücke hier {places_gap} statt {land_gap} Plätze beträgt: Die Tabelle „Ist, Soll und Lücke“ "
+               "rechnet das Soll für das Land als Ganzes ({land_need} Plätze); die Bedarfsplanung rundet den Bedarf "
+               "jedes Kreises auf ganze Plätze auf ({places} Plätze zusammen) und zählt nur die Lücken der Kreise – "
+               "ein Überschuss in einem Kreis schließt keine Lücke in einem anderen.")
 _KREISE_NOTE = N_("Schutzplätze: Plätze (Betten) für Frauen und Kinder. Deckung: Ist in % des Solls. "
                   "Beratungsstellen: Frauenberatungsstellen. Meldungen Einr.: Schutzunterkünfte, die gemeldet haben, "
                   "von denen, die in den vier Quartalen davor gemeldet haben; „{missing}“: keine Meldung des Landes "
@@ -1192,6 +1198,12 @@ def _land_report_pending(lr: LandReport, language: str) -> _Pending:
                     centres_per_year=fmt.integer(t["centres_per_year"], language),
                     population=plan.population_text(language)),
                  size=8, colour=TEXT)
+        land_need, land_gap = r.value("shelter_places_needed"), r.value("shelter_places_missing")
+        if land_gap is not None and round(land_gap) != t["places_gap"]:
+            pdf.note(_t(_TWO_GAPS, language, places_gap=fmt.integer(t["places_gap"], language),
+                        land_gap=fmt.integer(round(land_gap), language),
+                        land_need=fmt.integer(round(land_need), language),
+                        places=fmt.integer(t["places_needed"], language)), size=8, colour=TEXT)
         pdf.ln(1)
     def rest(pdf: ReportPdf) -> None:
         pdf.heading(_t(N_("Kreise in {land}: Ist, Soll und Lücke"), language, land=r.region_name), keep=40)

@@ -124,7 +124,7 @@ if ind.kind == "rate" and ind.target:
 elif ind_id in PER_10K_TARGET:
     target_info = scope_report.values[PER_10K_TARGET[ind_id]].target
     if target_info is not None and target_info.denominator == "population_total":
-        target_value = target_info.value * target_info.factor * 10_000 / target_info.per_population
+        target_value = target_info.per_person * 10_000
         target_label = _("Soll {number} je 10.000", number=fmt.number(target_value, 1, language))
 elif ind.target:
     target_info = scope_report.values[ind_id].target

@@ -15,7 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from monitor import chain, geo, reports, store
+from monitor import chain, fmt, geo, reports, store
 from monitor.figures import LiveFigures, ReleaseFigures
 from monitor.indicators import UnknownRegion
 from monitor.regions import RegionIndex
@@ -380,3 +380,15 @@ def test_a_document_that_needs_a_land_says_so_in_either_language(demo_fixture_db
         reports.build_briefings(figures, "03404", PERIOD)
     assert str(refused.value).startswith("„03404“ ist kein Land – die Serie der Regionalbriefings braucht")
     assert refused.value.text("en").startswith("„03404“ is not a Land – the series of regional briefings needs")
+
+
+def test_land_report_explains_why_the_planning_gap_differs_from_the_land_gap(land_pdf):
+    lr, pdf = land_pdf
+    text = " ".join(lines_of(pdf))
+    land_gap = round(lr.report.value("shelter_places_missing"))
+    planning_gap = lr.plan.total["places_gap"]
+    if planning_gap == land_gap:  # nothing to explain in this Land
+        assert "Warum die Lücke hier" not in text
+        return
+    expected = (f"Warum die Lücke hier {fmt.integer(planning_gap)} statt {fmt.integer(land_gap)} Plätze beträgt")
+    assert expected in text and "ein Überschuss in einem Kreis schließt keine Lücke in einem anderen" in text
