@@ -262,17 +262,12 @@ _DATA_SQL = {**_FACILITY_SQL, "police": _POLICE_SQL}
 
 # --- from Kreis measures to indicators (pandas, vectorised) -----------------------------------------------
 
-# Targets: capacity measure, population prefix, and the indicators derived from the target.
-_TARGETED = {
-    "shelter_places": ("sh_places", "sh", "shelter_places_needed", "shelter_coverage_pct",
-                       "shelter_places_missing"),
-    "counselling_centres": ("co_centres", "co", "counselling_centres_needed", "counselling_centres_coverage_pct",
-                            "counselling_centres_missing"),
-    "counselling_centres_sexual_violence": (
-        "co_centres_sv", "co", "counselling_centres_sexual_violence_needed", None,
-        "counselling_centres_sexual_violence_missing",
-    ),
-}
+# Targets: the targeted services are catalogue.TARGETED_SERVICES; here each gets its capacity measure and the
+# prefix of its population columns: capacity → (measure, prefix, needed, coverage, missing)
+_MEASURES = {"shelter_places": ("sh_places", "sh"), "counselling_centres": ("co_centres", "co"),
+             "counselling_centres_sexual_violence": ("co_centres_sv", "co")}
+_TARGETED = {capacity: (*_MEASURES[capacity], need, coverage, gap)
+             for capacity, need, gap, coverage in catalogue.TARGETED_SERVICES}
 
 Formula = Callable[[pd.DataFrame], pd.Series]
 
