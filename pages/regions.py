@@ -1,5 +1,6 @@
 """Regionen — one indicator across the Kreise of a Land, all Kreise or the 16 Länder: map, ranked table with
-eight-quarter sparklines and target attainment, and a comparison of up to five regions over time."""
+eight-quarter sparklines and target attainment, and a comparison of up to eight regions with the Land and Germany
+over time. The figures come from ``monitor.ranking``; this file arranges them."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from monitor import annotations, catalogue, charts, config, fmt, geo, privacy
-from monitor.periods import Quarter, quarter_range
+from monitor import annotations, catalogue, charts, fmt, geo, privacy, ranking
 from monitor.regions import GERMANY
 from ui import components as c
 from ui import data
@@ -16,10 +16,7 @@ from ui.i18n import _, lang, pick
 from ui.state import page_choice, page_choices, region_label, region_options, to_url
 
 DEFAULT_INDICATOR = "shelter_coverage_pct"
-SPARK_QUARTERS = 8
 MAX_COMPARE = 8  # chosen regions; the Land and Germany come as reference lines besides
-# Per-capita figures whose target follows from a capacity target with the same denominator (per 10,000).
-PER_10K_TARGET = {"shelter_places_per_10k": "shelter_places"}
 
 
 def figure(builder: str, boundaries: tuple | None, *args, **kwargs) -> go.Figure:
@@ -95,57 +92,19 @@ table = data.table(level, view.period, variant=view.variant)
 if scope == "land":
     table = table[table["land_ags"] == land_ags].reset_index(drop=True)
 
-values = pd.to_numeric(table[ind_id], errors="coerce").astype("float64")
-mask = privacy.suppression_mask(table, ind_id)
-public_values = values.mask(mask)
-shown = [privacy.display_value(ind_id, v, f, language=language)
-         for v, f in zip(values, privacy.flag_column(table, ind_id))]
+public_values, shown = ranking.public_values(table, ind_id, language)
+hidden = privacy.marks_of(table, ind_id)
 
-
-def target_pair(target: str) -> tuple[str, str]:
-    """The capacity and the need indicator that one target compares (e.g. places and places needed)."""
-    members = [i for i in catalogue.CATALOGUE.values() if i.target == target]
-    actual = next(i.id for i in members if i.kind == "capacity")
-    needed = next(i.id for i in members if i.kind == "need")
-    return actual, needed
-
-
-attainment = None
-if ind.target:
-    actual_id, needed_id = target_pair(ind.target)
-    needed = pd.to_numeric(table[needed_id], errors="coerce").astype("float64")
-    attainment = pd.to_numeric(table[actual_id], errors="coerce").astype("float64") / needed.where(needed > 0) * 100
-
-# The line the map and the trend measure against: 100 % for coverage, the per-10,000 yardstick where it exists.
-target_value, target_label, target_info = None, "", None
-if ind.kind == "rate" and ind.target:
-    target_info = scope_report.values[ind_id].target
-    target_value, target_label = 100.0, _("Soll = 100 %")
-elif ind_id in PER_10K_TARGET:
-    target_info = scope_report.values[PER_10K_TARGET[ind_id]].target
-    if target_info is not None and target_info.denominator == "population_total":
-        target_value = target_info.per_person * 10_000
-        target_label = _("Soll {number} je 10.000", number=fmt.number(target_value, 1, language))
-elif ind.target:
-    target_info = scope_report.values[ind_id].target
+# the line the map and the trend measure against, and the target it comes from
+line = ranking.reference_line(scope_report, ind_id, language)
+target_value, target_label, target_info = line.value, line.label, line.target
 style = c.style((ind.dataset,), scope_report, target_info.source if target_info else None)
 
-# --- sparklines: one cached table per quarter, not a query per region -------------------------------------
-
-available = {p for p in data.periods() if "-Q" in p}
+# sparklines: one cached table per quarter, not a query per region
 last_q = view.period.last
-spark_quarters = [str(q) for q in quarter_range(Quarter(last_q.year - 2, last_q.q).next(), last_q)
-                  if str(q) in available][-SPARK_QUARTERS:]
-spark_cols = {}
-for q in spark_quarters:
-    qt = data.table(level, q, variant=view.variant)
-    qv = pd.to_numeric(qt[ind_id], errors="coerce").astype("float64")
-    qv = qv.mask(privacy.suppression_mask(qt, ind_id))
-    spark_cols[q] = qv.set_axis(qt["ags"])
-spark_wide = pd.DataFrame(spark_cols, index=table["ags"], columns=spark_quarters, dtype="float64")
-# Streamlit's LineChartColumn cannot draw a line with gaps, and a gap must not become 0: rows with a gap get none.
-complete = spark_wide.notna().all(axis=1)
-spark = {ags: vals if ok else [] for ags, vals, ok in zip(spark_wide.index, spark_wide.values.tolist(), complete)}
+spark_quarters = ranking.spark_quarters(last_q, [p for p in data.periods() if "-Q" in p])
+spark = ranking.sparklines({q: data.table(level, q, variant=view.variant) for q in spark_quarters}, table["ags"],
+                           ind_id)
 
 # --- map -------------------------------------------------------------------------------------------------
 
@@ -162,25 +121,23 @@ if shapes is not None:
         value=ind_id, name="name",
         title=charts.chart_title(label, where, view.period), subtitle=subtitle, unit=unit, decimals=ind.decimals,
         highlight=highlight, target=target_value, target_label=target_label,
-        suppressed=privacy.marks_of(table, ind_id) if mask.any() else None, attribution=geo.attribution(),
+        suppressed=hidden if hidden.astype(bool).any() else None, attribution=geo.attribution(),
         height=640 if scope == "kreise" else 520, **style.kwargs(),
     )
     map_rows, map_shown = table, shown
 else:
     laender = data.table("land", view.period, variant=view.variant)
-    l_values = pd.to_numeric(laender[ind_id], errors="coerce").astype("float64")
-    l_mask = privacy.suppression_mask(laender, ind_id)
+    l_values, map_shown = ranking.public_values(laender, ind_id, language)
+    l_hidden = privacy.marks_of(laender, ind_id)
     fig = figure(
-        "tile_map", None, pd.DataFrame({"ags": laender["ags"], ind_id: l_values.mask(l_mask)}), value=ind_id,
+        "tile_map", None, pd.DataFrame({"ags": laender["ags"], ind_id: l_values}), value=ind_id,
         title=charts.chart_title(label, _("Länder"), view.period), subtitle=subtitle, unit=unit,
         decimals=ind.decimals, highlight=land_ags, target=target_value, target_label=target_label,
-        suppressed=privacy.marks_of(laender, ind_id) if l_mask.any() else None,
+        suppressed=l_hidden if l_hidden.astype(bool).any() else None,
         names={r.ags: r.name for r in regions.laender()},
         **style.kwargs(),
     )
     map_rows = laender
-    map_shown = [privacy.display_value(ind_id, v, f, language=language)
-                 for v, f in zip(l_values, privacy.flag_column(laender, ind_id))]
 
 
 def download_frame(rows: pd.DataFrame, shown_values: list[privacy.Shown]) -> pd.DataFrame:
@@ -205,37 +162,31 @@ if shapes is None:
               "BKG-Shapefiles VG2500 oder deren ZIP-Datei).", command=geo.INSTALL_COMMAND), icon=":material/map:")
 if caveat:
     st.caption(_("**Hinweis:** {caveat}", caveat=caveat))
-if target_info is not None:
-    st.caption(c.target_text(scope_report.values[ind_id] if ind.target else
-                             scope_report.values[PER_10K_TARGET[ind_id]]))
+if line.target_indicator is not None:
+    st.caption(c.target_text(scope_report.values[line.target_indicator]))
 if across_laender:
     st.caption(_("**Vergleichbarkeit:** {note}", note=pick(catalogue.COMPARABILITY_DE, catalogue.COMPARABILITY_EN)))
 
 # --- ranked table ----------------------------------------------------------------------------------------
 
 st.subheader(_("Rangfolge: {where}", where=where))
-# A count shown as "< 3" ranks between 3 and 0 (that reveals nothing more); withheld rates and gaps go last.
-small = mask & values.notna() & ind.count_like
-sort_key = public_values.mask(small, config.MIN_COUNT - 0.5)
-order = sort_key.sort_values(ascending=False, na_position="last", kind="stable").index
+rows = ranking.ranked(table, ind_id, language)
+attainment = rows["attainment"] if ind.target else None
 col_region, col_value = _("Region"), _("Wert ({unit})", unit=unit)
 col_spark = _("Verlauf")
 col_att = _("Zielerreichung")
 col_status, col_pop = _("Meldestand"), _("Einwohner:innen")
 ranked = pd.DataFrame({
-    _("Rang"): [None] * len(table),
-    col_region: table["name"],
-    col_value: [s.display for s in shown],
+    _("Rang"): rows["rank"],
+    col_region: rows["name"],
+    col_value: [s.display for s in rows["shown"]],
 })
 if attainment is not None:
     ranked[col_att] = attainment
-ranked[col_spark] = [spark[a] for a in table["ags"]]
-ranked[col_status] = table[f"{ind.dataset}_completeness"]
-ranked[col_pop] = [fmt.integer(v, language) for v in table["population_total"]]
-ranked["AGS"] = table["ags"]
-ranked = ranked.loc[order].reset_index(drop=True)
-ranked[_("Rang")] = pd.array([i + 1 if pd.notna(public_values[j]) else None for i, j in enumerate(order)],
-                             dtype="Int64")
+ranked[col_spark] = [spark[a] for a in rows["ags"]]
+ranked[col_status] = rows["completeness"]
+ranked[col_pop] = [fmt.integer(v, language) for v in rows["population"]]
+ranked["AGS"] = rows["ags"]
 
 span = (f"{fmt.quarter(spark_quarters[0], language)} – {fmt.quarter(spark_quarters[-1], language)}"
         if spark_quarters else "")
@@ -297,15 +248,8 @@ def series_name(ags: str) -> str:
 
 lines = chosen + (reference if with_reference else [])
 if chosen:
-    frames, masks = {}, {}
-    for ags in lines:
-        name = series_name(ags)
-        ts = data.series(ags, [ind_id], view.variant)
-        ts = ts[ts["quarter"] <= str(last_q)]
-        frames[name] = pd.to_numeric(ts.set_index("quarter")[ind_id], errors="coerce").astype("float64")
-        masks[name] = privacy.marks_of(ts, ind_id).set_axis(ts["quarter"])
-    wide = pd.DataFrame(frames).sort_index()
-    suppressed = pd.DataFrame(masks).reindex(wide.index).fillna("") if view.public else None
+    wide, suppressed = ranking.comparison(
+        {series_name(ags): data.series(ags, [ind_id], view.variant) for ags in lines}, ind_id, last_q, view.public)
     first = fmt.quarter(wide.index[0], language) if len(wide) else ""
     whom = (_("{region} im Vergleich", region=series_name(chosen[0])) if len(chosen) > 1 or with_reference
             else series_name(chosen[0]))
@@ -319,12 +263,7 @@ if chosen:
         breaks=tuple(dict.fromkeys(m for ags in chosen for m in annotations.marks(data.annotations(), ags, language))),
         **style.kwargs(),
     )
-    long = wide.rename_axis(_("Quartal")).reset_index()
-    if view.public:
-        long = long.astype("object")
-        for name in frames:
-            marks = suppressed[name].to_numpy()
-            long[name] = [m if m else v for v, m in zip(long[name], marks)]
+    long = ranking.comparison_table(wide, suppressed, _("Quartal"))
     c.chart(fig, view=view, indicator_id=ind_id, table=long, key="regions_compare_chart")
     st.caption(_("Lücken in den Linien: keine Meldung für dieses Quartal – nicht null. Jede Linie hat ihr eigenes "
                  "Strichmuster und Zeichen, auch im Schwarz-Weiß-Druck."))
