@@ -8,6 +8,8 @@ whose file only arranges what this computes).
   count shown as "< 3" ranks between 3 and 0, which reveals nothing the mark does not say already.
 * ``spark_quarters`` / ``sparklines``: the last eight quarters per region, from one table per quarter.
 * ``comparison``: the quarterly series of chosen regions side by side, with the release's marks.
+* ``forms_of_violence``: persons counselled by form of violence for several regions (the Beratung page's bars
+  and their table), each value the number as displayed or its mark.
 
 Everything here is public-safe in the sense of ``monitor.privacy``: values the release hid are NaN and carry
 their mark; nothing is recomputed from hidden cells.
@@ -15,7 +17,7 @@ their mark; nothing is recomputed from hidden cells.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -154,3 +156,52 @@ def comparison_table(wide: pd.DataFrame, suppressed: pd.DataFrame | None, quarte
             marks = suppressed[name].to_numpy()
             long[name] = [m if m else v for v, m in zip(long[name], marks)]
     return long
+
+
+def cell(indicator_id: str, value, flag: str | None = None, language: str = "de"):
+    """One value for a chart or a table: the number rounded as displayed, its privacy mark ("< 3", "•", "–"),
+    or None where nothing was reported."""
+    shown = privacy.display_value(indicator_id, value, flag, language=language)
+    if shown.suppressed:
+        return shown.display
+    return None if shown.value is None else round(shown.value, catalogue.get(indicator_id).decimals)
+
+
+# a region's figures: indicator id → (value, release flag)
+Lookup = Callable[[str], tuple]
+
+
+def of_report(report: RegionReport) -> Lookup:
+    """The lookup of a region's report."""
+    return lambda indicator_id: (report.values[indicator_id].value, report.values[indicator_id].flag)
+
+
+def of_row(row: Mapping) -> Lookup:
+    """The lookup of a row of an indicator table (``Figures.table``)."""
+    return lambda indicator_id: (row[indicator_id], row.get(f"{indicator_id}__flag"))
+
+
+def forms_of_violence(regions: Sequence[tuple[str, Lookup]],
+                      language: str = "de") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Persons counselled per form of violence for each named region: the bars (mentions per 10,000 women, one
+    column per form, regions as index) and the table behind them (persons and per 10,000 women per form, and
+    the totals); values as displayed or their marks."""
+    forms = [(key, de if language != "en" else en) for key, _field, de, en, _slug in catalogue.FORMS_OF_VIOLENCE]
+    per_10k = "counselling_persons_{}_per_10k_women"
+    bars = pd.DataFrame({label: [cell(per_10k.format(key), *get(per_10k.format(key)), language=language)
+                                 for _name, get in regions] for key, label in forms},
+                        index=[name for name, _get in regions])
+    rows = []
+    for name, get in regions:
+        row = {translate(N_("Region"), language): name}
+        for key, label in forms:
+            persons, rate = f"counselling_persons_{key}", per_10k.format(key)
+            row[translate(N_("{form} (Personen)"), language, form=label)] = cell(persons, *get(persons),
+                                                                                  language=language)
+            row[translate(N_("{form} (je 10.000 Frauen)"), language, form=label)] = cell(rate, *get(rate),
+                                                                                        language=language)
+        for total in ("counselling_persons", "counselling_persons_per_10k_women"):
+            ind = catalogue.get(total)
+            row[ind.label_en if language == "en" else ind.label_de] = cell(total, *get(total), language=language)
+        rows.append(row)
+    return bars, pd.DataFrame(rows)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor import assessment, catalogue, charts
+from monitor import assessment, catalogue, charts, ranking
 from monitor.regions import GERMANY
 from ui import components as c
 from ui import data
@@ -18,7 +18,6 @@ index = data.regions()
 DS = ("counselling",)
 
 CENTRES = [t for t in catalogue.TARGETED_SERVICES if t[0].startswith("counselling_")]
-FORMS = [key for key, *_rest in catalogue.FORMS_OF_VIOLENCE]
 SERIES_IDS = (
     "counselling_centres", "counselling_centres_needed", "counselling_centres_sexual_violence",
     "counselling_centres_sexual_violence_needed", "counselling_persons", "counselling_waiting_days",
@@ -96,22 +95,14 @@ m1, m2 = st.columns(2)
 m1.metric(c.label("counselling_persons"), kit.display("counselling_persons"))
 m2.metric(c.label("counselling_persons_per_10k_women"), kit.display("counselling_persons_per_10k_women"),
           help=pick(catalogue.get(persons.id).caveat_de, catalogue.get(persons.id).caveat_en))
-form_label = {k: pick(de, en_) for k, _f, de, en_, _s in catalogue.FORMS_OF_VIOLENCE}
 reports = {r.ags: (report if r.ags == view.ags else data.report(r.ags, view.period, view.variant)) for r in kit.compare}
-form_source = [(kit.compare_names[r.ags], lambda i, rep=reports[r.ags]: (rep.values[i].value, rep.values[i].flag))
-               for r in kit.compare]
+form_regions = [(kit.compare_names[r.ags], ranking.of_report(reports[r.ags])) for r in kit.compare]
 if view.ags == GERMANY:
     # for Germany the Länder are the comparison
     laender = data.table("land", view.period, variant=view.variant)
     land_names = kit.names_for([index.get(a) for a in laender["ags"]])
-    form_source += [(land_names[row["ags"]], lambda i, row=row: (row[i], row.get(f"{i}__flag")))
-                    for row in laender.to_dict("records")]
-stack = pd.DataFrame(
-    {form_label[k]: [kit.shown_cell(f"counselling_persons_{k}_per_10k_women",
-                                *get(f"counselling_persons_{k}_per_10k_women")) for _n, get in form_source]
-     for k in FORMS},
-    index=[n for n, _get in form_source],
-)
+    form_regions += [(land_names[row["ags"]], ranking.of_row(row)) for row in laender.to_dict("records")]
+stack, form_table = ranking.forms_of_violence(form_regions, lang())
 multiple = _("Mehrfachnennung möglich: eine Person kann wegen mehrerer Gewaltformen beraten werden, die "
              "Balkenlänge ist die Summe der Nennungen, nicht die Zahl der Personen.")
 fig = c.figure(
@@ -121,18 +112,7 @@ fig = c.figure(
     unit=_("Nennungen je 10.000 Frauen"), decimals=1, axis_title="",
     **c.style(DS, report).kwargs(),
 )
-form_rows = []
-for name, get in form_source:
-    rec = {_("Region"): name}
-    for k in FORMS:
-        rec[_("{form} (Personen)", form=form_label[k])] = kit.shown_cell(
-            f"counselling_persons_{k}", *get(f"counselling_persons_{k}"))
-        rec[_("{form} (je 10.000 Frauen)", form=form_label[k])] = kit.shown_cell(
-            f"counselling_persons_{k}_per_10k_women", *get(f"counselling_persons_{k}_per_10k_women"))
-    for i in ("counselling_persons", "counselling_persons_per_10k_women"):
-        rec[c.label(i)] = kit.shown_cell(i, *get(i))
-    form_rows.append(rec)
-c.chart(fig, view=view, indicator_id="counselling_persons_per_10k_women", table=c.text_marks(pd.DataFrame(form_rows)),
+c.chart(fig, view=view, indicator_id="counselling_persons_per_10k_women", table=c.text_marks(form_table),
         key="co_forms")
 st.caption(multiple)
 

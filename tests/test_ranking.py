@@ -67,3 +67,25 @@ def test_reference_line_for_a_coverage_and_for_places_per_10k(demo_fixture_db):
     target = report.values["shelter_places"].target
     assert per_10k.value == target.per_person * 10_000 and per_10k.target_indicator == "shelter_places"
     assert ranking.reference_line(report, "police_callouts").value is None
+
+
+def test_forms_of_violence_for_a_region_and_a_land_row_in_either_language(demo_fixture_db):
+    figures = LiveFigures(demo_fixture_db)
+    report = figures.report("03404", "2025")
+    land_row = figures.table("land", "2025").set_index("ags").loc["03"].to_dict() | {"ags": "03"}
+    regions = [("Osnabrück", ranking.of_report(report)), ("Niedersachsen", ranking.of_row(land_row))]
+    bars, table = ranking.forms_of_violence(regions, "en")
+    assert bars.index.tolist() == ["Osnabrück", "Niedersachsen"]
+    assert list(bars.columns) == ["domestic violence", "sexual violence", "stalking", "digital violence",
+                                  "other violence"]
+    domestic = report.values["counselling_persons_domestic_per_10k_women"].value
+    assert bars.loc["Osnabrück", "domestic violence"] == round(domestic, 1) == 30.5
+    assert table.columns[0] == "Region" and "domestic violence (persons)" in table.columns
+    german = ranking.forms_of_violence(regions, "de")[1]
+    assert "häusliche Gewalt (Personen)" in german.columns and "Beratene Personen" in german.columns
+
+
+def test_a_hidden_cell_is_its_mark_and_a_missing_one_is_none():
+    assert ranking.cell(COUNT, None, privacy.SMALL) == "< 3"
+    assert ranking.cell(COUNT, None) is None
+    assert ranking.cell("counselling_waiting_days", 12.345) == 12.3

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from monitor import annotations, assessment, catalogue, chain, charts, exports, fmt, images, privacy
+from monitor import annotations, assessment, catalogue, chain, charts, exports, fmt, images, privacy, ranking
 from monitor.datasets import DATASETS
 from monitor.indicators import Completeness, IndicatorValue, RegionReport
 from monitor.regions import GERMANY
@@ -402,10 +402,7 @@ class PageKit:
 
     def shown_cell(self, ind_id: str, value, flag=None):
         """One value for a chart or table: the number, its privacy mark ("< 3", "•", "–"), or None (not reported)."""
-        s = privacy.display_value(ind_id, value, flag, language=lang())
-        if s.suppressed:
-            return s.display
-        return None if s.value is None else round(s.value, catalogue.get(ind_id).decimals)
+        return ranking.cell(ind_id, value, flag, lang())
 
     def display(self, ind_id: str, rep: RegionReport | None = None) -> str:
         """One value of a report as text in the page's language: number, privacy mark or "k. A."."""
