@@ -8,7 +8,7 @@ import streamlit as st
 
 from etl import districts
 from monitor import annotations, assessment, catalogue, config, fmt, geo, privacy
-from monitor.datasets import DATASETS, Dataset
+from monitor.datasets import DATASETS, KIND_LABELS, Dataset
 from monitor.regions import GERMANY
 from ui import components as c
 from ui import data
@@ -33,10 +33,6 @@ KINDS = {
     "need": N_("Bedarf nach dem Soll der Zieltabelle"),
     "gap": N_("Lücke zum Soll (nie negativ)"),
     "average": N_("gewichteter Mittelwert"),
-}
-COLUMN_KINDS = {
-    "quarter": N_("Quartal"), "ags": N_("Kreisschlüssel (AGS)"), "id": N_("Kennung (Text)"),
-    "category": N_("Auswahl"), "count": N_("ganze Zahl ≥ 0"), "decimal": N_("Zahl ≥ 0"),
 }
 SECTIONS = (
     ("kennzahlen", N_("Kennzahlen")), ("soll", N_("Zielwerte (Soll)")), ("datensaetze", N_("Datensätze")),
@@ -215,7 +211,7 @@ for ds in DATASETS.values():
             _("Spalte (Vorlage)"): [col.header for col in ds.columns],
             "English": [col.label_en for col in ds.columns],
             _("Pflicht"): [_("ja") if col.required else _("nein") for col in ds.columns],
-            _("Typ"): [_(COLUMN_KINDS[col.kind]) for col in ds.columns],
+            _("Typ"): [_(KIND_LABELS[col.kind]) for col in ds.columns],
             _("Erläuterung"): [pick(col.help_de, col.help_en) for col in ds.columns],
             _("Auswahlwerte"): [", ".join(col.choices) for col in ds.columns],
             _("Prüfregel"): [column_rule(ds, col) for col in ds.columns],
