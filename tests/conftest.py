@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,27 @@ def fixture_db(tmp_path_factory) -> Path:
 def demo_fixture_db(tmp_path_factory) -> Path:
     """The same fixture database with its data batches marked as demo data (pages and reports say so)."""
     return _released(build_fixture_db(tmp_path_factory.mktemp("fixture_demo") / "monitor.duckdb", demo=True))
+
+
+@contextmanager
+def app_environment(db: Path, accounts_file: Path, users: dict[str, tuple[str, str]]):
+    """The environment the app reads (store and accounts file) set for AppTest runs in this process, with
+    ``users`` (name → (password, role)) created; the previous values come back afterwards."""
+    from etl import accounts
+
+    old = {k: os.environ.get(k) for k in ("IK_MONITOR_DB", "IK_MONITOR_ACCOUNTS")}
+    os.environ["IK_MONITOR_DB"] = str(db)
+    os.environ["IK_MONITOR_ACCOUNTS"] = str(accounts_file)
+    try:
+        for name, (password, role) in users.items():
+            accounts.add_user(name, password, role)
+        yield db
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @pytest.fixture

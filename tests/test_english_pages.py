@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 
@@ -13,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from etl import accounts
 from monitor import datasets, geo, store
 from monitor.regions import RegionIndex
-from tests.conftest import ROOT
+from tests.conftest import ROOT, app_environment
 from tests.fixture_db import PERIOD
 
 PAGES = ("pages/overview.py", "pages/protection.py", "pages/counselling.py", "pages/police.py",
@@ -36,16 +35,9 @@ GERMAN = re.compile(r"(?<![\w-])(und|der|die|das|nicht|für|mit|von|ist|sind|wir
 
 @pytest.fixture(scope="module")
 def english_db(demo_fixture_db, tmp_path_factory):
-    old = {k: os.environ.get(k) for k in ("IK_MONITOR_DB", "IK_MONITOR_ACCOUNTS")}
-    os.environ["IK_MONITOR_DB"] = str(demo_fixture_db)
-    os.environ["IK_MONITOR_ACCOUNTS"] = str(tmp_path_factory.mktemp("accounts") / "accounts.sqlite")
-    accounts.add_user(ADMIN, "verwaltung-2025-ok", "admin")
-    yield demo_fixture_db
-    for key, value in old.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    accounts_file = tmp_path_factory.mktemp("accounts") / "accounts.sqlite"
+    with app_environment(demo_fixture_db, accounts_file, {ADMIN: ("verwaltung-2025-ok", "admin")}) as db:
+        yield db
 
 
 def _allowed(db) -> list[str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl import accounts
-from tests.conftest import ROOT
+from tests.conftest import ROOT, app_environment
 from tests.fixture_db import PERIOD
 
 PAGES = ("pages/overview.py", "pages/protection.py", "pages/counselling.py", "pages/police.py",
@@ -21,16 +20,9 @@ INTERN = "ina"  # an account with the role "intern": the internal view needs it
 
 @pytest.fixture(scope="module")
 def pages_db(demo_fixture_db, tmp_path_factory):
-    old = {k: os.environ.get(k) for k in ("IK_MONITOR_DB", "IK_MONITOR_ACCOUNTS")}
-    os.environ["IK_MONITOR_DB"] = str(demo_fixture_db)
-    os.environ["IK_MONITOR_ACCOUNTS"] = str(tmp_path_factory.mktemp("accounts") / "accounts.sqlite")
-    accounts.add_user(INTERN, "interne-sicht-2025", "intern")
-    yield demo_fixture_db
-    for key, value in old.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    accounts_file = tmp_path_factory.mktemp("accounts") / "accounts.sqlite"
+    with app_environment(demo_fixture_db, accounts_file, {INTERN: ("interne-sicht-2025", "intern")}) as db:
+        yield db
 
 
 def run_page(page: str, **params: str) -> AppTest:
