@@ -26,7 +26,7 @@ from starlette.responses import RedirectResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
 from etl import accounts  # noqa: E402
-from ui import auth  # noqa: E402
+from ui import auth, warm  # noqa: E402
 from ui.i18n import _  # noqa: E402
 
 ENTRY = ROOT / "dashboard.py"
@@ -68,5 +68,6 @@ def on_script_error(exc: BaseException) -> bool:
     return True
 
 
+# lifespan: the server process warms its caches after the start and after each new release (ui/warm.py)
 app = st.App(str(ENTRY), routes=[Route(auth.SESSION_ROUTE, session), Route(auth.LOGOUT_ROUTE, logout)],
-             on_script_error=on_script_error)
+             on_script_error=on_script_error, lifespan=warm.lifespan)

@@ -97,9 +97,10 @@ def _table(key: tuple, level: str, period: str, land: str | None, variant: str, 
 
 
 def table(level: str, period: Period | str, *, land: str | None = None, variant: str = "DE",
-          public: bool | None = None) -> pd.DataFrame:
-    """One row per Kreis (of ``land``) or per Land; the completeness texts in the session's language."""
-    return _table(version(public), level, str(period), land, variant, lang())
+          public: bool | None = None, language: str | None = None) -> pd.DataFrame:
+    """One row per Kreis (of ``land``) or per Land; the completeness texts in the session's language (or
+    ``language``: the warm-up runs outside any session)."""
+    return _table(version(public), level, str(period), land, variant, language or lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
