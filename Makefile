@@ -17,7 +17,7 @@ PO := locale/en/LC_MESSAGES/ik_monitor.po
 MO := $(PO:.po=.mo)
 I18N_KEYWORDS := -k _ -k N_ -k NP_:1c,2 -k n_:1,2 -k p_:1c,2 -k translate -k ntranslate:1,2 -k ptranslate:1c,2
 
-.PHONY: run test test-clock lint prereqs demo bench clean i18n
+.PHONY: run test test-clock lint prereqs demo bench clean i18n run-multi
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,3 +79,9 @@ bench: $(STAMP) $(MO) $(DB) $(RELEASES)/LATEST
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# several app processes behind Debian's nginx with sticky sessions (docs/operating.md, section 7): nginx on PORT,
+# the processes on the ports after it; Ctrl-C stops them all
+PROCESSES ?= 2
+run-multi: $(STAMP) $(MO) $(DB) $(RELEASES)/LATEST
+	IK_MONITOR_DB=$(DB) $(PY) tools/multi.py --processes $(PROCESSES) --port $(PORT)

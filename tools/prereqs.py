@@ -21,6 +21,9 @@ PACKAGES = {
     # the PDF reports embed Liberation Sans (metric-compatible with the charts' Arial), DejaVu as fallback
     "fonts-liberation": lambda: (FONT_DIR / "liberation" / "LiberationSans-Regular.ttf").is_file(),
     "fonts-dejavu-core": lambda: (FONT_DIR / "dejavu" / "DejaVuSans.ttf").is_file(),
+    # several app processes behind a reverse proxy (tools/multi.py, tests/test_processes.py); the tests start their
+    # own nginx in the foreground, the system service need not run
+    "nginx": lambda: any(shutil.which(c) or Path(c).is_file() for c in ("nginx", "/usr/sbin/nginx")),
 }
 
 
