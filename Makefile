@@ -76,6 +76,7 @@ bench: $(STAMP) $(MO) $(DB) $(RELEASES)/LATEST
 	IK_MONITOR_DB=$(DB) $(PY) bench/exports.py
 	# writers, readers and the app at once (issue #9); exits non-zero when a target is missed, which is reported
 	-IK_MONITOR_DB=$(DB) $(PY) bench/concurrency.py --db $(DB)
+	IK_MONITOR_DB=$(DB) $(PY) bench/processes.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
