@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -134,6 +135,27 @@ def app_environment(db: Path, accounts_file: Path, users: dict[str, tuple[str, s
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def run_app_page(page: str, params: dict[str, str], *, user: str | None = None, timeout: float = 60):
+    """Run the entry file with URL ``params``, then ``page``, as a visitor following a link would (AppTest);
+    with ``user``, signed in as that account (its role decides what the page shows). Fails on an exception."""
+    from streamlit.testing.v1 import AppTest
+
+    from etl import accounts
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    for key, value in params.items():
+        at.query_params[key] = value
+    if user is not None:
+        at.session_state["auth_local_user"] = {"name": user, "since": time.time(),
+                                               "epoch": accounts.session_epoch(user)}
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 @pytest.fixture

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import accounts
 from monitor import datasets, geo, store
 from monitor.regions import RegionIndex
-from tests.conftest import ROOT, app_environment
+from tests.conftest import app_environment, run_app_page
 from tests.fixture_db import PERIOD
 
 PAGES = ("pages/overview.py", "pages/protection.py", "pages/counselling.py", "pages/police.py",
@@ -112,19 +110,9 @@ def german_in(texts: list[str], allowed: list[str]) -> list[str]:
     return sorted(set(found))
 
 
-def run_english(page: str, region: str, *, admin: bool = False) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params.update({"lang": "en", "region": region, "period": PERIOD})
-    if admin:
-        at.query_params["mode"] = "internal"
-        at.session_state["auth_local_user"] = {"name": ADMIN, "since": time.time(),
-                                               "epoch": accounts.session_epoch(ADMIN)}
-    at.run()
-    if page != PAGES[0]:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def run_english(page: str, region: str, *, admin: bool = False):
+    params = {"lang": "en", "region": region, "period": PERIOD} | ({"mode": "internal"} if admin else {})
+    return run_app_page(page, params, user=ADMIN if admin else None, timeout=90)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import accounts
-from tests.conftest import ROOT, app_environment
+from tests.conftest import ROOT, app_environment, run_app_page
 from tests.fixture_db import PERIOD
 
 PAGES = ("pages/overview.py", "pages/protection.py", "pages/counselling.py", "pages/police.py",
@@ -30,18 +27,7 @@ def run_page(page: str, **params: str) -> AppTest:
 
     ``mode="internal"`` runs it as a signed-in user with the role "intern" (anyone else gets the public view).
     """
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    if params.get("mode") == "internal":
-        at.session_state["auth_local_user"] = {"name": INTERN, "since": time.time(),
-                                               "epoch": accounts.session_epoch(INTERN)}
-    at.run()
-    if page != PAGES[0]:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_app_page(page, params, user=INTERN if params.get("mode") == "internal" else None)
 
 
 def texts(at: AppTest) -> str:
